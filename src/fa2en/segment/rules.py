@@ -1,0 +1,91 @@
+"""Named, documented patterns for Persian sentence and paragraph segmentation.
+
+Every rule carries examples; ``tests/test_segment_rules.py`` runs each rule on them, so a rule and its
+test cases stay together. Character classes are written once here and reused.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Persian/Arabic letters (incl. ZWNJ, which joins word parts) and Latin letters.
+FA_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff\u067e\u0686\u0698\u06a9\u06af\u06cc"
+FA_WORD = f"[{FA_LETTER}\u064b-\u0655\u0670\u200c]"
+DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
+
+#: Characters that end a sentence. ``؟`` is the Arabic question mark, ``…`` the ellipsis.
+TERMINATORS = ".!?\u061f\u2026"
+
+#: Closing quotes/brackets that belong to the sentence they follow: ``.»``, ``!")``.
+CLOSERS = "»\"'\u201d\u2019)\\]}"
+
+#: A terminator run plus its closers: the candidate end of a sentence.
+#: ``است.»`` -> ``.»``; ``چرا؟!`` -> ``؟!``; ``و...`` -> ``...``.
+END_RUN = re.compile(f"[{TERMINATORS}]+[{CLOSERS}]*")
+
+#: Where a sentence may end: a terminator run followed by whitespace or the end of the text, or a
+#: sentence-final terminator glued to the next Persian word (missing space: ``است.وی`` / ``شد؟او``).
+CANDIDATE = re.compile(
+    f"[{TERMINATORS}]+[{CLOSERS}]*(?=\\s|$)"
+    f"|[.!\u061f](?<=[{FA_LETTER}\u200c]{{2}}[.!\u061f])(?=[{FA_LETTER}]{{2}})"
+)
+
+#: A run that is only an ellipsis (``…``, ``...``): it ends a sentence only at the end of a line.
+#: ``و...`` means "etc."; ``بلبل… باضافه`` continues the sentence.
+ELLIPSIS_ONLY = re.compile("(?:\u2026|\\.{2,})+[" + CLOSERS + "]*")
+
+#: A single letter right before a period is an initial or abbreviation, not a sentence end:
+#: ``ه.ش.``, ``ج.ا.ا.``, ``ع.``, ``J. Chem.``. (Captures the token before the period.)
+SINGLE_LETTER = re.compile(f"(?:^|[\\s.(«\"])[{FA_LETTER}A-Za-z][\u064b-\u0655\u0670]?$")
+
+#: Latin abbreviations that take a period but do not end a sentence.
+LATIN_ABBREVIATIONS = frozenset(
+    "Mr Mrs Ms Dr Prof Sr Jr St vs etc al eg ie cf Inc Ltd Co Corp Jan Feb Mar Apr Jun Jul Aug Sep "
+    "Sept Oct Nov Dec No Vol pp Fig Eq Ref Chem Phys Biol Med Sci Rev Lett Proc Natl Acad Int J Am "
+    "Engl Eur Univ Dept Ed Eds Gen Gov Rep Sen Lt Col Capt Mt".split()
+)
+
+#: The Latin word right before a period (for :data:`LATIN_ABBREVIATIONS`).
+LATIN_WORD_BEFORE = re.compile("([A-Za-z]+)$")
+
+#: A number right before a period at the start of a line is a list marker (``۱. ``, ``2. ``).
+LIST_NUMBER_AT_LINE_START = re.compile(f"(?:^|\\n)[ \\t]*[{DIGIT}]{{1,3}}$")
+
+#: Words that continue a sentence after a quoted question or exclamation:
+#: ``«چرا؟» پرسید.`` is one sentence. A quote ending in ``.»`` always ends the sentence.
+QUOTE_CONTINUATIONS = re.compile(
+    "(?:گفت|پرسید|نوشت|افزود|را|که|و|از|به|با|در|می\u200cگوید|می\u200cپرسد|فریاد|خطاب|پاسخ)"
+    f"(?![{FA_LETTER}])"
+)
+
+#: A news dateline at the start of a sentence: ``تهران - ایرنا:``, ``لندن - واحد مرکزی خبر:``,
+#: ``واحد مرکزی خبر:``. It is a sentence of its own (the gold standard of UD Persian agrees).
+#: Form: up to three words, a dash, up to four words and a colon; or a known agency and a colon.
+DATELINE = re.compile(
+    f"(?:{FA_WORD}+(?:\\s{FA_WORD}+){{0,2}}\\s?[-\u2013\u2014]\\s?{FA_WORD}+(?:\\s{FA_WORD}+){{0,3}}"
+    "|واحد\\sمرکزی\\sخبر|ایرنا|ایسنا|ایلنا|ایبنا|ایکنا|ایمنا)"
+    "\\s?:(?=\\s)"
+)
+
+#: Paragraph separator: a line break, optional blank-ish lines, and another line break.
+PARAGRAPH_BREAK = re.compile("[ \\t\\r\\f\\v]*\\n(?:[ \\t\\r\\f\\v]*\\n)+[ \\t\\r\\f\\v]*")
+
+#: Markdown and plain-text structural line prefixes, kept outside the text to translate:
+#: headings (``## ``), list items (``- ``, ``* ``, ``+ ``, ``• ``, ``1. ``, ``۱) ``), blockquotes (``> ``).
+STRUCTURAL_MARKER = re.compile(
+    f"[ \\t]*(?:#{{1,6}}[ \\t]+|[-*+\u2022][ \\t]+|[{DIGIT}]{{1,3}}[.)][ \\t]+|>[ \\t]?)"
+)
+
+#: Lines kept verbatim, never translated: Markdown tables, horizontal rules, code fences.
+VERBATIM_LINE = re.compile("[ \\t]*(?:\\|.*|(?:[-*_][ \\t]*){3,}|```.*|~~~.*)")
+
+#: A code fence line (opens or closes a block kept verbatim).
+CODE_FENCE = re.compile("[ \\t]*(```|~~~)")
+
+#: Spans inside a sentence left untouched: URLs, e-mail addresses and ``inline code``.
+PROTECTED_SPAN = re.compile(
+    r"`[^`\n]+`|(?:https?://|www\.)[^\s<>«»\"']+[^\s<>«»\"'.,;:!?؟،)]|[\w.+-]+@[\w-]+\.[\w.-]*\w"
+)
+
+#: Line end that already closes a sentence (terminator, optional closers, or a colon).
+LINE_CLOSED = re.compile(f"(?:[{TERMINATORS}:][{CLOSERS}]*)[ \\t]*$")
