@@ -1,0 +1,148 @@
+"""CTranslate2 backend: the checkpoint converted once with CTranslate2's own converter, then run by it.
+
+Conversions are cached under ``models/.ct2/<model>-<quantisation>-<fingerprint>/``; the fingerprint
+covers the checkpoint's files (names, sizes, modification times), so a changed checkpoint is
+converted again. Default compute types: int8 on CPU, int8_float16 on GPU.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fa2en.backends import GenerationOptions
+from fa2en.errors import Fa2enError
+from fa2en.families import FAMILIES, Family, detect_family
+from fa2en.loading import ModelSource, hub_offline, load_tokenizer
+from fa2en.presets import models_dir
+
+log = logging.getLogger("fa2en")
+
+COMPUTE_TYPES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
+_ALIASES = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
+
+
+def compute_type_for(dtype: str, device: str) -> str:
+    """CTranslate2 compute type for a precision name (``auto``: int8 on CPU, int8_float16 on GPU)."""
+    if dtype == "auto":
+        return "int8_float16" if device.startswith("cuda") else "int8"
+    name = _ALIASES.get(dtype, dtype)
+    if name not in COMPUTE_TYPES:
+        raise Fa2enError(f"unknown CTranslate2 precision {dtype!r}; choose from auto, {', '.join(COMPUTE_TYPES)}")
+    return name
+
+
+def checkpoint_dir(src: ModelSource) -> Path:
+    """The local folder of ``src`` (a hub model is looked up in, or fetched into, the HF cache)."""
+    if src.local:
+        return Path(src.location)
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(src.location, local_files_only=hub_offline()))
+    except Exception as exc:  # noqa: BLE001 - the hub raises many kinds
+        from fa2en.loading import _missing_message
+
+        from fa2en.errors import ModelNotFoundError
+
+        raise ModelNotFoundError(_missing_message(src, exc)) from exc
+
+
+def fingerprint(folder: Path) -> str:
+    """A short hash of a checkpoint folder's file names, sizes and modification times."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        st = path.stat()
+        h.update(f"{path.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def convert(src: ModelSource, quantization: str) -> Path:
+    """The CTranslate2 conversion of ``src`` at ``quantization``, made once and cached."""
+    import ctranslate2
+
+    folder = checkpoint_dir(src)
+    name = (src.preset.name if src.preset else folder.name).replace("/", "--")
+    target = models_dir() / ".ct2" / f"{name}-{quantization}-{fingerprint(folder)}"
+    if (target / "model.bin").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    log.info("converting %s to CTranslate2 (%s) into %s", folder, quantization, target)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        converter = ctranslate2.converters.TransformersConverter(str(folder))
+        converter.convert(str(tmp / "model"), quantization=quantization, force=True)
+        os.replace(tmp / "model", target)
+    except Exception as exc:
+        raise Fa2enError(f"CTranslate2 could not convert {folder}: {exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+class CTranslate2Backend:
+    """Generation with a ``ctranslate2.Translator``."""
+
+    name = "ctranslate2"
+
+    def __init__(self, translator: Any, tokenizer: Any, device: str, compute_type: str) -> None:
+        self.translator = translator
+        self.tokenizer = tokenizer
+        self.device = device
+        self.compute_type = compute_type
+        self.options = GenerationOptions()
+
+    def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
+        """Translate token batches; returns output ids without the forced target-language token."""
+        o = self.options
+        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        prefix = None
+        if o.forced_bos_token_id is not None:
+            prefix = [[self.tokenizer.convert_ids_to_tokens(o.forced_bos_token_id)]] * len(batch)
+        kwargs: dict[str, Any] = {
+            "beam_size": 1 if o.do_sample else o.num_beams,
+            "max_decoding_length": max_new_tokens,
+            "repetition_penalty": o.repetition_penalty,
+            "no_repeat_ngram_size": o.no_repeat_ngram_size,
+            "length_penalty": o.length_penalty,
+            "max_batch_size": 0,
+        }
+        if o.force_length:
+            kwargs["min_decoding_length"] = max_new_tokens
+        if o.do_sample:
+            kwargs.update(sampling_topk=o.top_k or 0, sampling_topp=o.top_p, sampling_temperature=o.temperature)
+        results = self.translator.translate_batch(source, target_prefix=prefix, **kwargs)
+        skip = 1 if prefix else 0
+        return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0][skip:]) for r in results]
+
+    def describe(self) -> dict[str, Any]:
+        """Engine, device and compute type."""
+        return {"backend": self.name, "device": self.device, "precision": self.compute_type}
+
+
+def load_ct2(
+    src: ModelSource, device: str, dtype: str = "auto", threads: int = 0, device_index: int = 0
+) -> tuple[Any, CTranslate2Backend, Family]:
+    """Convert (once) and load ``src`` with CTranslate2; return tokenizer, backend and family."""
+    import ctranslate2
+    from transformers import AutoConfig
+
+    compute_type = compute_type_for(dtype, device)
+    tokenizer = load_tokenizer(src)
+    config = AutoConfig.from_pretrained(str(checkpoint_dir(src)), local_files_only=True)
+    family = FAMILIES[src.preset.family] if src.preset else detect_family(config, tokenizer)
+    quantization = "float32" if compute_type == "float32" else compute_type
+    path = convert(src, quantization)
+    translator = ctranslate2.Translator(
+        str(path),
+        device="cuda" if device.startswith("cuda") else "cpu",
+        device_index=int(device.split(":")[1]) if ":" in device else device_index,
+        compute_type=compute_type,
+        intra_threads=threads or (os.cpu_count() or 1),
+    )
+    return tokenizer, CTranslate2Backend(translator, tokenizer, device, compute_type), family

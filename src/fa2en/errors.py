@@ -1,0 +1,17 @@
+"""Errors fa2en raises for problems a user can fix; their messages say what to do."""
+
+
+class Fa2enError(Exception):
+    """Base class: a problem with the user's input, model or configuration (not a bug)."""
+
+
+class ModelNotFoundError(Fa2enError):
+    """A model name or path that resolves to nothing loadable."""
+
+
+class LanguageCodeError(Fa2enError):
+    """A language code the model's tokenizer does not know."""
+
+
+class InputFileError(Fa2enError):
+    """An input file that cannot be read or parsed; the message names the file and the reason."""

@@ -1,0 +1,123 @@
+"""Finding and loading a model: local path, then ``models/<name>/``, then the Hugging Face cache/hub.
+
+Offline (``HF_HUB_OFFLINE=1``) nothing is downloaded, and a missing model gives one message naming
+the model and how to fetch it. ``trust_remote_code`` is never set unless a preset says so, and
+safetensors weights are used where the checkpoint has them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fa2en.errors import ModelNotFoundError
+from fa2en.families import FAMILIES, Family, detect_family
+from fa2en.presets import DEFAULT_MODEL, Preset, get_preset, models_dir
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model comes from: a local folder, or a hub id (downloaded or from the cache)."""
+
+    name: str
+    location: str
+    local: bool
+    preset: Preset | None
+
+
+def hub_offline() -> bool:
+    """True when the Hugging Face hub must not be contacted."""
+    return any(
+        os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")
+        for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
+
+
+def _check_checkpoint_dir(path: Path) -> None:
+    if not (path / "config.json").is_file():
+        raise ModelNotFoundError(
+            f"{path} is a folder but not a model checkpoint: config.json is missing. "
+            "Point --model at a Hugging Face checkpoint folder (config.json, weights, tokenizer files)."
+        )
+
+
+def resolve(model: str | os.PathLike[str] | None = None) -> ModelSource:
+    """Resolve a preset name, hub id or path to where the model will be loaded from."""
+    name = str(model or DEFAULT_MODEL)
+    path = Path(name).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise ModelNotFoundError(f"{path} is a file; --model needs a checkpoint folder or a model name")
+        _check_checkpoint_dir(path)
+        return ModelSource(name, str(path.resolve()), True, None)
+    preset = get_preset(name)
+    local_name = preset.name if preset else name.split("/")[-1]
+    local = models_dir() / local_name
+    if local.is_dir():
+        _check_checkpoint_dir(local)
+        return ModelSource(name, str(local), True, preset)
+    if preset:
+        return ModelSource(name, preset.hub_id, False, preset)
+    if "/" in name and not name.startswith((".", "/")) and name.count("/") == 1:
+        return ModelSource(name, name, False, None)
+    raise ModelNotFoundError(
+        f"unknown model {name!r}: not a folder, not in {models_dir()}/, and not a preset name. "
+        "Run 'fa2en models' for the presets, or pass a checkpoint folder or a hub id (org/name)."
+    )
+
+
+def _missing_message(src: ModelSource, error: Exception) -> str:
+    local = models_dir() / (src.preset.name if src.preset else src.name.split("/")[-1])
+    why = "the hub is offline (HF_HUB_OFFLINE=1)" if hub_offline() else "it could not be downloaded"
+    return (
+        f"model {src.name!r} ({src.location}) is not available: it is not in {local}/ nor in the "
+        f"Hugging Face cache, and {why}. Fetch it once on a machine with internet: "
+        f"'python scripts/download_model.py {src.preset.name if src.preset else src.location}' "
+        f"(saves into models/), or pass --model /path/to/checkpoint. ({type(error).__name__}: "
+        f"{str(error).splitlines()[0][:200] if str(error) else ''})"
+    )
+
+
+def load_tokenizer(src: ModelSource) -> Any:
+    """The tokenizer of ``src`` (no weights loaded)."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(
+            src.location,
+            local_files_only=src.local or hub_offline(),
+            trust_remote_code=bool(src.preset and src.preset.trust_remote_code),
+        )
+    except (OSError, ValueError) as exc:
+        if src.local:
+            raise ModelNotFoundError(f"{src.location}: cannot load the tokenizer: {exc}") from exc
+        raise ModelNotFoundError(_missing_message(src, exc)) from exc
+
+
+def load_model(src: ModelSource, device: str, dtype: Any) -> tuple[Any, Any, Family]:
+    """Load tokenizer and weights of ``src`` onto ``device``; return them and the model family."""
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM
+
+    tokenizer = load_tokenizer(src)
+    kwargs: dict[str, Any] = {
+        "local_files_only": src.local or hub_offline(),
+        "trust_remote_code": bool(src.preset and src.preset.trust_remote_code),
+    }
+    try:
+        config = AutoConfig.from_pretrained(src.location, **kwargs)
+        if not getattr(config, "is_encoder_decoder", False):
+            raise ModelNotFoundError(
+                f"{src.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
+            )
+        model = AutoModelForSeq2SeqLM.from_pretrained(src.location, dtype=dtype, use_safetensors=None, **kwargs)
+    except (OSError, ValueError) as exc:
+        if src.local:
+            raise ModelNotFoundError(f"{src.location}: cannot load the model: {exc}") from exc
+        raise ModelNotFoundError(_missing_message(src, exc)) from exc
+    model.to(device).eval()
+    family = detect_family(config, tokenizer)
+    if src.preset and src.preset.family != family.name:
+        family = FAMILIES[src.preset.family]
+    return tokenizer, model, family

@@ -1,0 +1,66 @@
+"""Every real model family: language codes, forced BOS tokens, batching and devices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fa2en import Translator
+from fa2en.errors import LanguageCodeError
+from fa2en.families import FAMILIES, detect_family
+
+CODES = {
+    "nllb": ("pes_Arab", "eng_Latn", "pes_Arab", "eng_Latn"),
+    "m2m100": ("fa", "en", "__fa__", "__en__"),
+    "mbart50": ("fa_IR", "en_XX", "fa_IR", "en_XX"),
+}
+
+
+@pytest.mark.parametrize("family", ["marian", "nllb", "m2m100", "mbart50", "mt5"])
+def test_family_detected_from_checkpoint(toy_checkpoints: dict[str, Path], family: str) -> None:
+    t = Translator.load(str(toy_checkpoints[family]), backend="transformers", num_beams=1)
+    assert t.family.name == family
+
+
+@pytest.mark.parametrize("family", list(CODES))
+def test_codes_and_forced_bos(toy_checkpoints: dict[str, Path], family: str) -> None:
+    src, tgt, src_tok, tgt_tok = CODES[family]
+    t = Translator.load(str(toy_checkpoints[family]), src_lang=src, tgt_lang=tgt, backend="transformers", num_beams=1)
+    ids = t.encode(["سلام دنیا"])[0]
+    assert src_tok in t.tokenizer.convert_ids_to_tokens(ids)[:2]  # the source code leads (or follows BOS)
+    forced = t.backend.options.forced_bos_token_id
+    assert forced == t.tokenizer.convert_tokens_to_ids(tgt_tok)
+    out = t.backend.generate([ids], max_new_tokens=4)
+    assert out[0][0] == forced  # the first generated token is the target language
+    assert tgt_tok not in t.translate(["سلام دنیا"])[0]
+
+
+@pytest.mark.parametrize("family", list(CODES))
+def test_wrong_code_lists_valid_ones(toy_checkpoints: dict[str, Path], family: str) -> None:
+    with pytest.raises(LanguageCodeError) as err:
+        Translator.load(str(toy_checkpoints[family]), src_lang="farsi", backend="transformers")
+    assert "'farsi'" in str(err.value) and CODES[family][0] in str(err.value)
+
+
+@pytest.mark.parametrize("family", ["marian", "mt5"])
+def test_plain_text_families_refuse_codes(toy_checkpoints: dict[str, Path], family: str) -> None:
+    with pytest.raises(LanguageCodeError, match="plain text"):
+        Translator.load(str(toy_checkpoints[family]), src_lang="fa", backend="transformers")
+
+
+@pytest.mark.parametrize("family", ["marian", "nllb", "m2m100", "mbart50", "mt5"])
+def test_batching_matches_one_by_one(toy_checkpoints: dict[str, Path], family: str, data_dir: Path) -> None:
+    sentences = (data_dir / "tico19" / "test.fa").read_text(encoding="utf-8").splitlines()[:12]
+    t = Translator.load(str(toy_checkpoints[family]), backend="transformers", num_beams=1, max_batch_size=1)
+    one = t.translate(sentences)
+    t.max_batch_size = 12
+    assert t.translate(sentences) == one
+    assert len(one) == len(sentences)
+
+
+def test_unknown_architecture_is_generic() -> None:
+    class Cfg:
+        model_type = "bart"
+
+    assert detect_family(Cfg(), object()) is FAMILIES["seq2seq"]
