@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.gold.is_file():
         print(f"error: gold file not found: {args.gold}", file=sys.stderr)
         return 2
-    gold = [line.strip() for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = [
+        line.strip() for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     variants = build_variants(gold)
     print(f"gold: {args.gold} ({len(gold)} sentences)")
     print(f"{'splitter':<18} {'variant':<9} {'P':>6} {'R':>6} {'F1':>6} {'exact':>6}  chars/s")
@@ -123,17 +125,23 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as exc:
                 row = f"  ({exc})"
             print(f"{name:<18} {vname:<9} {row}  {len(text) / dt:,.0f}")
-    big = (variants["running"] + "\n\n") * max(1, int(args.speed_mb * 1e6 / len(variants["running"])))
+    big = (variants["running"] + "\n\n") * max(
+        1, int(args.speed_mb * 1e6 / len(variants["running"]))
+    )
     t0 = time.perf_counter()
     n = len(split_sentences(big))
     dt = time.perf_counter() - t0
-    print(f"speed: fa2en split_sentences on {len(big) / 1e6:.1f} M chars: {len(big) / dt / 1e6:.2f} M chars/s ({n} sentences)")
+    print(
+        f"speed: fa2en split_sentences on {len(big) / 1e6:.1f} M chars: {len(big) / dt / 1e6:.2f} M chars/s ({n} sentences)"
+    )
     line = variants["running"].replace("\n\n", " ")
     one_line = line * max(1, int(args.speed_mb * 1e6 / len(line)))
     t0 = time.perf_counter()
     split_sentences(one_line)
     dt = time.perf_counter() - t0
-    print(f"speed: one {len(one_line) / 1e6:.1f} M-char line: {len(one_line) / dt / 1e6:.2f} M chars/s")
+    print(
+        f"speed: one {len(one_line) / 1e6:.1f} M-char line: {len(one_line) / dt / 1e6:.2f} M chars/s"
+    )
     return 0
 
 

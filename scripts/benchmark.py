@@ -34,8 +34,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 SHAPES = {
-    "opus": {"family": "marian", "d_model": 512, "layers": 6, "heads": 8, "ffn": 2048, "vocab_size": 32000},
-    "nllb600m": {"family": "nllb", "d_model": 1024, "layers": 12, "heads": 16, "ffn": 4096, "vocab_size": 32000},
+    "opus": {
+        "family": "marian",
+        "d_model": 512,
+        "layers": 6,
+        "heads": 8,
+        "ffn": 2048,
+        "vocab_size": 32000,
+    },
+    "nllb600m": {
+        "family": "nllb",
+        "d_model": 1024,
+        "layers": 12,
+        "heads": 16,
+        "ffn": 4096,
+        "vocab_size": 32000,
+    },
 }
 LENGTH_A, LENGTH_B = 1.0, 8  # output ~ as long as the input, as in fa->en news
 
@@ -120,7 +134,9 @@ def naive(model: Any, tok: Any, sentences: list[str], batch: int, beams: int, fo
         limit = max(caps(lengths))
         kw = {"min_new_tokens": limit} if forced else {}
         with torch.inference_mode():
-            out = model.generate(**enc, max_new_tokens=limit, max_length=None, num_beams=beams, **kw)
+            out = model.generate(
+                **enc, max_new_tokens=limit, max_length=None, num_beams=beams, **kw
+            )
         for row, cap in zip(out.tolist(), caps(lengths), strict=True):
             useful += min(cap, sum(1 for t in row[1:] if t not in tok.all_special_ids))
     return useful
@@ -144,21 +160,32 @@ def run_method(name: str, fn: Callable[[], int], n_sentences: int) -> dict[str, 
         tokens = fn()
         seconds = time.perf_counter() - t0
     gpu = torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_available() else 0.0
-    return {"method": name, "tokens": tokens, "seconds": seconds, "tok_s": tokens / seconds,
-            "sent_s": n_sentences / seconds, "rss_mb": mem.peak / 2**20, "gpu_mb": gpu}
+    return {
+        "method": name,
+        "tokens": tokens,
+        "seconds": seconds,
+        "tok_s": tokens / seconds,
+        "sent_s": n_sentences / seconds,
+        "rss_mb": mem.peak / 2**20,
+        "gpu_mb": gpu,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run every method and print the table and ratios."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--model", help="a real checkpoint (path or preset); default: random weights of --shape")
+    ap.add_argument(
+        "--model", help="a real checkpoint (path or preset); default: random weights of --shape"
+    )
     ap.add_argument("--shape", choices=SHAPES, default="opus")
     ap.add_argument("--source", type=Path, default=DATA / "ntrex128" / "ntrex128.fa")
     ap.add_argument("--sentences", type=int, default=128)
     ap.add_argument("--single", type=int, default=24, help="sentences for one-by-one")
     ap.add_argument("--beams", default="1,4")
     ap.add_argument("--batch-sizes", default="32", help="naive batch sizes (GPU runs: 16,64,256)")
-    ap.add_argument("--max-tokens", type=int, default=0, help="fa2en token budget (0: fa2en's default)")
+    ap.add_argument(
+        "--max-tokens", type=int, default=0, help="fa2en token budget (0: fa2en's default)"
+    )
     ap.add_argument("--methods", default="", help="comma list to run a subset")
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args(argv)
@@ -173,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
     device = pick_device("auto")
     gpu = device.startswith("cuda")
-    sentences = [s for s in args.source.read_text(encoding="utf-8").splitlines() if s.strip()][: args.sentences]
+    sentences = [s for s in args.source.read_text(encoding="utf-8").splitlines() if s.strip()][
+        : args.sentences
+    ]
     forced = args.model is None
     if forced:
         texts = []
@@ -192,44 +221,86 @@ def main(argv: list[str] | None = None) -> int:
     lengths = [len(ids) for ids in tok(sentences)["input_ids"]]
     fpt = flops_per_token(model, sum(lengths) / sum(caps(lengths)))
     peak = matmul_peak_gflops(device, dtype)
-    print(f"model: {'random ' + args.shape if forced else args.model} ({sum(p.numel() for p in model.parameters()) / 1e6:.0f}M params), "
-          f"device: {device}, threads: {torch.get_num_threads()}")
-    print(f"inputs: {len(sentences)} sentences of {args.source.name}, {sum(lengths)} source tokens; "
-          f"forced output lengths: {forced}")
-    print(f"FLOPs per output token (forward, approx.): {fpt / 1e9:.3f} GFLOP; measured matmul peak: {peak:,.0f} GFLOP/s")
+    print(
+        f"model: {'random ' + args.shape if forced else args.model} ({sum(p.numel() for p in model.parameters()) / 1e6:.0f}M params), "
+        f"device: {device}, threads: {torch.get_num_threads()}"
+    )
+    print(
+        f"inputs: {len(sentences)} sentences of {args.source.name}, {sum(lengths)} source tokens; "
+        f"forced output lengths: {forced}"
+    )
+    print(
+        f"FLOPs per output token (forward, approx.): {fpt / 1e9:.3f} GFLOP; measured matmul peak: {peak:,.0f} GFLOP/s"
+    )
 
     budget = args.max_tokens or None
     wanted = set(args.methods.split(",")) if args.methods else None
-    engines = ([("fa2en-hf-bf16", "transformers", "bfloat16"), ("fa2en-ct2-fp16", "ctranslate2", "float16"),
-                ("fa2en-ct2-int8fp16", "ctranslate2", "int8_float16")] if gpu else
-               [("fa2en-hf", "transformers", "float32"), ("fa2en-ct2-int8", "ctranslate2", "int8"),
-                ("fa2en-ct2-fp32", "ctranslate2", "float32")])
+    engines = (
+        [
+            ("fa2en-hf-bf16", "transformers", "bfloat16"),
+            ("fa2en-ct2-fp16", "ctranslate2", "float16"),
+            ("fa2en-ct2-int8fp16", "ctranslate2", "int8_float16"),
+        ]
+        if gpu
+        else [
+            ("fa2en-hf", "transformers", "float32"),
+            ("fa2en-ct2-int8", "ctranslate2", "int8"),
+            ("fa2en-ct2-fp32", "ctranslate2", "float32"),
+        ]
+    )
     for beams in [int(b) for b in args.beams.split(",")]:
         rows = []
         for bs in [int(b) for b in args.batch_sizes.split(",")]:
-            rows.append(run_method(f"naive-b{bs}", lambda bs=bs: naive(model, tok, sentences, bs, beams, forced), len(sentences)))
+            rows.append(
+                run_method(
+                    f"naive-b{bs}",
+                    lambda bs=bs, beams=beams: naive(model, tok, sentences, bs, beams, forced),
+                    len(sentences),
+                )
+            )
         if not wanted or "one-by-one" in wanted:
             sub = sentences[: args.single]
-            rows.append(run_method("one-by-one", lambda: naive(model, tok, sub, 1, beams, forced), len(sub)))
+            rows.append(
+                run_method("one-by-one", lambda sub=sub, beams=beams: naive(model, tok, sub, 1, beams, forced), len(sub))
+            )
         for name, backend, prec in engines:
             if wanted and name not in wanted:
                 continue
             try:
-                tr = Translator.load(str(model_path), device=device, backend=backend, dtype=prec, num_beams=beams,
-                                     max_tokens=budget, max_batch_size=256, force_length=forced, normalize=False)
+                tr = Translator.load(
+                    str(model_path),
+                    device=device,
+                    backend=backend,
+                    dtype=prec,
+                    num_beams=beams,
+                    max_tokens=budget,
+                    max_batch_size=256,
+                    force_length=forced,
+                    normalize=False,
+                )
             except Exception as exc:  # noqa: BLE001 - report and go on with the other methods
                 print(f"  {name}: skipped ({exc})")
                 continue
-            tr.generation = type(tr.generation)(num_beams=beams, max_length_a=LENGTH_A, max_length_b=LENGTH_B)
-            rows.append(run_method(name, lambda tr=tr: fa2en_useful(tr, sentences, lengths, forced), len(sentences)))
+            tr.generation = type(tr.generation)(
+                num_beams=beams, max_length_a=LENGTH_A, max_length_b=LENGTH_B
+            )
+            rows.append(
+                run_method(
+                    name, lambda tr=tr: fa2en_useful(tr, sentences, lengths, forced), len(sentences)
+                )
+            )
         base = rows[0]["tok_s"]
         single = next((r["tok_s"] for r in rows if r["method"] == "one-by-one"), None)
         print(f"\nbeam {beams}:")
-        print(f"  {'method':<20}{'tokens/s':>10}{'sent/s':>9}{'peak RSS MB':>13}{'GPU MB':>9}{'x naive':>9}{'x single':>10}{'% peak':>8}")
+        print(
+            f"  {'method':<20}{'tokens/s':>10}{'sent/s':>9}{'peak RSS MB':>13}{'GPU MB':>9}{'x naive':>9}{'x single':>10}{'% peak':>8}"
+        )
         for r in rows:
             frac = r["tok_s"] * fpt * beams / (peak * 1e9) * 100
-            print(f"  {r['method']:<20}{r['tok_s']:>10.1f}{r['sent_s']:>9.2f}{r['rss_mb']:>13.0f}{r['gpu_mb']:>9.0f}"
-                  f"{r['tok_s'] / base:>9.2f}{(r['tok_s'] / single) if single else float('nan'):>10.2f}{frac:>8.1f}")
+            print(
+                f"  {r['method']:<20}{r['tok_s']:>10.1f}{r['sent_s']:>9.2f}{r['rss_mb']:>13.0f}{r['gpu_mb']:>9.0f}"
+                f"{r['tok_s'] / base:>9.2f}{(r['tok_s'] / single) if single else float('nan'):>10.2f}{frac:>8.1f}"
+            )
     return 0
 
 

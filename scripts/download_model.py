@@ -20,11 +20,16 @@ def main(argv: list[str] | None = None) -> int:
     """Fetch the model and print where it was saved."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("model", help="a preset name (see 'fa2en models') or a hub id such as org/name")
-    ap.add_argument("--name", help="folder name under models/ (default: the preset name or the id's last part)")
+    ap.add_argument(
+        "--name", help="folder name under models/ (default: the preset name or the id's last part)"
+    )
     args = ap.parse_args(argv)
     preset = get_preset(args.model)
     if preset is None and "/" not in args.model:
-        print(f"error: {args.model!r} is not a preset ({', '.join(load_presets())}) nor a hub id", file=sys.stderr)
+        print(
+            f"error: {args.model!r} is not a preset ({', '.join(load_presets())}) nor a hub id",
+            file=sys.stderr,
+        )
         return 2
     repo = preset.hub_id if preset else args.model
     target = models_dir() / (args.name or (preset.name if preset else repo.split("/")[-1]))
@@ -32,9 +37,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         files = list_repo_files(repo)
-        patterns = ["*.json", "*.model", "*.spm", "*.txt", "*.py"] if preset and preset.trust_remote_code else [
-            "*.json", "*.model", "*.spm", "*.txt"]
-        patterns += ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["*.bin"]
+        patterns = (
+            ["*.json", "*.model", "*.spm", "*.txt", "*.py"]
+            if preset and preset.trust_remote_code
+            else ["*.json", "*.model", "*.spm", "*.txt"]
+        )
+        patterns += (
+            ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["*.bin"]
+        )
         snapshot_download(repo, local_dir=target, allow_patterns=patterns)
     except Exception as exc:  # noqa: BLE001 - network and hub errors alike
         print(f"error: could not download {repo}: {exc}", file=sys.stderr)

@@ -15,7 +15,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 def _require_data() -> Path:
     if not (DATA / "tico19" / "dev.fa").is_file():
-        pytest.fail(f"test data not found at {DATA}: the repo expects ../shared/data beside it (or FA2EN_DATA)")
+        pytest.fail(
+            f"test data not found at {DATA}: the repo expects ../shared/data beside it (or FA2EN_DATA)"
+        )
     return DATA
 
 
@@ -37,7 +39,9 @@ def memorized_pairs(data_dir: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def memorizer(tmp_path_factory: pytest.TempPathFactory, memorized_pairs: list[tuple[str, str]]) -> Path:
+def memorizer(
+    tmp_path_factory: pytest.TempPathFactory, memorized_pairs: list[tuple[str, str]]
+) -> Path:
     """A tiny Marian model trained in this session to reproduce ``memorized_pairs``."""
     import torch
 
@@ -59,6 +63,8 @@ def toy_checkpoints(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) ->
 
 
 @pytest.fixture(autouse=True)
-def _isolated_models_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_models_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep CTranslate2 conversions and model lookups out of the real models/ folder."""
     monkeypatch.setenv("FA2EN_MODELS", str(tmp_path_factory.getbasetemp() / "models"))

@@ -26,9 +26,17 @@ def test_family_detected_from_checkpoint(toy_checkpoints: dict[str, Path], famil
 @pytest.mark.parametrize("family", list(CODES))
 def test_codes_and_forced_bos(toy_checkpoints: dict[str, Path], family: str) -> None:
     src, tgt, src_tok, tgt_tok = CODES[family]
-    t = Translator.load(str(toy_checkpoints[family]), src_lang=src, tgt_lang=tgt, backend="transformers", num_beams=1)
+    t = Translator.load(
+        str(toy_checkpoints[family]),
+        src_lang=src,
+        tgt_lang=tgt,
+        backend="transformers",
+        num_beams=1,
+    )
     ids = t.encode(["سلام دنیا"])[0]
-    assert src_tok in t.tokenizer.convert_ids_to_tokens(ids)[:2]  # the source code leads (or follows BOS)
+    assert (
+        src_tok in t.tokenizer.convert_ids_to_tokens(ids)[:2]
+    )  # the source code leads (or follows BOS)
     forced = t.backend.options.forced_bos_token_id
     assert forced == t.tokenizer.convert_tokens_to_ids(tgt_tok)
     out = t.backend.generate([ids], max_new_tokens=4)
@@ -50,9 +58,13 @@ def test_plain_text_families_refuse_codes(toy_checkpoints: dict[str, Path], fami
 
 
 @pytest.mark.parametrize("family", ["marian", "nllb", "m2m100", "mbart50", "mt5"])
-def test_batching_matches_one_by_one(toy_checkpoints: dict[str, Path], family: str, data_dir: Path) -> None:
+def test_batching_matches_one_by_one(
+    toy_checkpoints: dict[str, Path], family: str, data_dir: Path
+) -> None:
     sentences = (data_dir / "tico19" / "test.fa").read_text(encoding="utf-8").splitlines()[:12]
-    t = Translator.load(str(toy_checkpoints[family]), backend="transformers", num_beams=1, max_batch_size=1)
+    t = Translator.load(
+        str(toy_checkpoints[family]), backend="transformers", num_beams=1, max_batch_size=1
+    )
     one = t.translate(sentences)
     t.max_batch_size = 12
     assert t.translate(sentences) == one

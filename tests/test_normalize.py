@@ -83,7 +83,12 @@ def test_idempotent(text: str, diacritics: bool, digits: str, one_line: bool) ->
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=string.ascii_letters + string.digits + string.punctuation + "آبپتثجچ؟،؛«»", max_size=60))
+@given(
+    st.text(
+        alphabet=string.ascii_letters + string.digits + string.punctuation + "آبپتثجچ؟،؛«»",
+        max_size=60,
+    )
+)
 def test_never_drops_letters_or_punctuation(text: str) -> None:
     """With nothing to change, every letter, digit and punctuation mark survives in order."""
     assert normalize(text).replace(" ", "") == text.replace(" ", "")

@@ -44,7 +44,12 @@ from fa2en.segment import detect_wrap_width, segment_document, split_sentences
         ),
         pytest.param(
             "این بنا در سال ۱۳۲۰ ه.ش. ساخته شد. مالک آن ج.ا.ا. است. امام علی (ع.) فرمود. پایان.",
-            ["این بنا در سال ۱۳۲۰ ه.ش. ساخته شد.", "مالک آن ج.ا.ا. است.", "امام علی (ع.) فرمود.", "پایان."],
+            [
+                "این بنا در سال ۱۳۲۰ ه.ش. ساخته شد.",
+                "مالک آن ج.ا.ا. است.",
+                "امام علی (ع.) فرمود.",
+                "پایان.",
+            ],
             id="persian-abbreviations",
         ),
         pytest.param(
@@ -100,7 +105,9 @@ def test_hard_wrapped_text_joins_lines_inside_sentences() -> None:
     assert detect_wrap_width(text) == max(len(line) for line in text.split("\n"))
     got = [" ".join(s.split()) for s in split_sentences(text)]
     assert got == sentences
-    assert split_sentences(text, wrapped=False) != got  # told it is not wrapped: lines are sentences
+    assert (
+        split_sentences(text, wrapped=False) != got
+    )  # told it is not wrapped: lines are sentences
 
 
 def test_line_per_sentence_is_not_wrapped() -> None:
@@ -130,7 +137,12 @@ def test_rebuild_keeps_shape() -> None:
 
 
 def test_rebuild_wrapped_refills_to_width() -> None:
-    text = textwrap.fill("این یک جمله بلند آزمایشی است که در چند خط باید شکسته شود تا عرض را بسنجیم. " * 6, 40) + "\n\nپایان.\n"
+    text = (
+        textwrap.fill(
+            "این یک جمله بلند آزمایشی است که در چند خط باید شکسته شود تا عرض را بسنجیم. " * 6, 40
+        )
+        + "\n\nپایان.\n"
+    )
     doc = segment_document(text)
     assert doc.wrap_width == 40
     out = doc.rebuild(["This is a long sentence that has to be wrapped."] * 6 + ["End."])
@@ -164,7 +176,9 @@ def test_ten_megabyte_single_line() -> None:
 
 
 TEXTISH = st.lists(
-    st.sampled_from(list("سلام دنیا. ؟!…«»:،\n\n  #-۱2)\t") + ["\u200c", "```", "ه.ش.", " - ایرنا: ", "`x`"]),
+    st.sampled_from(
+        list("سلام دنیا. ؟!…«»:،\n\n  #-۱2)\t") + ["\u200c", "```", "ه.ش.", " - ایرنا: ", "`x`"]
+    ),
     max_size=80,
 ).map("".join)
 

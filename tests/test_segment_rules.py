@@ -36,19 +36,38 @@ def test_candidate(text: str, runs: list[str]) -> None:
     assert [m.group() for m in rules.CANDIDATE.finditer(text)] == runs
 
 
-@pytest.mark.parametrize(("run", "only"), [("…", True), ("...", True), ("…»", True), ("….", False), (".", False)])
+@pytest.mark.parametrize(
+    ("run", "only"), [("…", True), ("...", True), ("…»", True), ("….", False), (".", False)]
+)
 def test_ellipsis_only(run: str, only: bool) -> None:
     assert bool(rules.ELLIPSIS_ONLY.fullmatch(run)) is only
 
 
-@pytest.mark.parametrize(("before", "single"), [("سال ه", True), ("ج.ا.ا", True), ("(ع", True), ("J", True), ("انجام شد", False), ("او", False)])
+@pytest.mark.parametrize(
+    ("before", "single"),
+    [
+        ("سال ه", True),
+        ("ج.ا.ا", True),
+        ("(ع", True),
+        ("J", True),
+        ("انجام شد", False),
+        ("او", False),
+    ],
+)
 def test_single_letter(before: str, single: bool) -> None:
     assert bool(rules.SINGLE_LETTER.search(before)) is single
 
 
 @pytest.mark.parametrize(
     ("line", "marker"),
-    [("## عنوان", "## "), ("- مورد", "- "), ("۱. مورد", "۱. "), ("2) مورد", "2) "), ("> نقل", "> "), ("متن", None)],
+    [
+        ("## عنوان", "## "),
+        ("- مورد", "- "),
+        ("۱. مورد", "۱. "),
+        ("2) مورد", "2) "),
+        ("> نقل", "> "),
+        ("متن", None),
+    ],
 )
 def test_structural_marker(line: str, marker: str | None) -> None:
     m = rules.STRUCTURAL_MARKER.match(line)
@@ -67,6 +86,8 @@ def test_protected_span(text: str, spans: list[str]) -> None:
     assert [m.group() for m in rules.PROTECTED_SPAN.finditer(text)] == spans
 
 
-@pytest.mark.parametrize(("line", "closed"), [("است.", True), ("گفت:", True), ("«چرا؟»", True), ("و هم", False)])
+@pytest.mark.parametrize(
+    ("line", "closed"), [("است.", True), ("گفت:", True), ("«چرا؟»", True), ("و هم", False)]
+)
 def test_line_closed(line: str, closed: bool) -> None:
     assert bool(rules.LINE_CLOSED.search(line)) is closed

@@ -34,7 +34,9 @@ def test_memorised_sentences_shuffled_and_mixed(
     assert sum(o == en for o, (_, en) in zip(out, pairs, strict=True)) >= 0.95 * len(pairs)
 
 
-def test_batch_and_order_invariance(translator: Translator, memorized_pairs: list[tuple[str, str]]) -> None:
+def test_batch_and_order_invariance(
+    translator: Translator, memorized_pairs: list[tuple[str, str]]
+) -> None:
     sources = [fa for fa, _ in memorized_pairs]
     translator.max_batch_size, translator.max_tokens = 64, 4096
     reference = translator.translate(sources)
@@ -53,7 +55,9 @@ def test_over_long_input_is_split_at_clauses_not_truncated(
     lengths = probe.count_tokens([fa for fa, _ in memorized_pairs])
     limit = max(lengths) + 2
     chosen = [
-        p for p, n in zip(memorized_pairs, lengths, strict=True) if n > limit / 2 and not set("،,:؛;") & set(p[0])
+        p
+        for p, n in zip(memorized_pairs, lengths, strict=True)
+        if n > limit / 2 and not set("،,:؛;") & set(p[0])
     ][:4]
     assert len(chosen) >= 3
     long_input = "، ".join(fa for fa, _ in chosen)
@@ -111,13 +115,19 @@ def test_other_errors_are_not_swallowed(memorizer: Path, monkeypatch: pytest.Mon
         t.translate(["سلام"])
 
 
-def test_missing_preset_offline_says_how_to_fetch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_preset_offline_says_how_to_fetch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     with pytest.raises(ModelNotFoundError) as err:
         Translator.load("m2m100_418M")
     msg = str(err.value)
-    assert "m2m100_418M" in msg and "scripts/download_model.py m2m100_418M" in msg and "HF_HUB_OFFLINE" in msg
+    assert (
+        "m2m100_418M" in msg
+        and "scripts/download_model.py m2m100_418M" in msg
+        and "HF_HUB_OFFLINE" in msg
+    )
 
 
 def test_unknown_name(tmp_path: Path) -> None:
@@ -131,7 +141,9 @@ def test_directory_that_is_not_a_model(tmp_path: Path) -> None:
         Translator.load(str(tmp_path))
 
 
-def test_local_model_found_in_models_dir(memorizer: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_local_model_found_in_models_dir(
+    memorizer: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import shutil
 
     shutil.copytree(memorizer, tmp_path / "my-model")

@@ -16,9 +16,7 @@ from collections.abc import Callable, Sequence
 CLAUSE_SEPARATORS = ("؛;", "،,", ":")
 
 
-def make_batches(
-    lengths: Sequence[int], max_tokens: int, max_batch_size: int
-) -> list[list[int]]:
+def make_batches(lengths: Sequence[int], max_tokens: int, max_batch_size: int) -> list[list[int]]:
     """Indices of ``lengths`` grouped into length-sorted batches under the two limits."""
     if max_tokens < 1 or max_batch_size < 1:
         raise ValueError("max_tokens and max_batch_size must be at least 1")
@@ -46,7 +44,10 @@ Piece = tuple[str, str]  # (text, the separator that followed it in the source, 
 
 def _split_at(text: str, chars: str) -> list[Piece]:
     parts = re.split(f"\\s*([{re.escape(chars)}])\\s+", text)
-    pieces = [(parts[i].strip(), parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+    pieces = [
+        (parts[i].strip(), parts[i + 1] if i + 1 < len(parts) else "")
+        for i in range(0, len(parts), 2)
+    ]
     return [p for p in pieces if p[0]]
 
 

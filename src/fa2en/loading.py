@@ -49,7 +49,9 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSource:
     path = Path(name).expanduser()
     if path.exists():
         if not path.is_dir():
-            raise ModelNotFoundError(f"{path} is a file; --model needs a checkpoint folder or a model name")
+            raise ModelNotFoundError(
+                f"{path} is a file; --model needs a checkpoint folder or a model name"
+            )
         _check_checkpoint_dir(path)
         return ModelSource(name, str(path.resolve()), True, None)
     preset = get_preset(name)
@@ -111,7 +113,9 @@ def load_model(src: ModelSource, device: str, dtype: Any) -> tuple[Any, Any, Fam
             raise ModelNotFoundError(
                 f"{src.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
             )
-        model = AutoModelForSeq2SeqLM.from_pretrained(src.location, dtype=dtype, use_safetensors=None, **kwargs)
+        model = AutoModelForSeq2SeqLM.from_pretrained(
+            src.location, dtype=dtype, use_safetensors=None, **kwargs
+        )
     except (OSError, ValueError) as exc:
         if src.local:
             raise ModelNotFoundError(f"{src.location}: cannot load the model: {exc}") from exc

@@ -45,12 +45,16 @@ def _spm_pieces(model: Path) -> list[tuple[str, float]]:
     return [(sp.id_to_piece(i), sp.get_score(i)) for i in range(sp.get_piece_size())]
 
 
-def _train_bpe(texts: Sequence[str], vocab_size: int) -> tuple[dict[str, int], list[tuple[str, str]]]:
+def _train_bpe(
+    texts: Sequence[str], vocab_size: int
+) -> tuple[dict[str, int], list[tuple[str, str]]]:
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIALS, show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, special_tokens=SPECIALS, show_progress=False
+    )
     tok.train_from_iterator(list(texts), trainer)
     data = json.loads(tok.to_str())["model"]
     merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in data["merges"]]
@@ -64,7 +68,9 @@ def build_tokenizer(family: str, texts: Sequence[str], vocab_size: int = 800) ->
     work = Path(tempfile.mkdtemp(prefix="fa2en-tok-"))
     if family == "nllb":
         vocab, merges = _train_bpe(texts, vocab_size)
-        return tf.NllbTokenizer(vocab=vocab, merges=merges, src_lang="pes_Arab", tgt_lang="eng_Latn")
+        return tf.NllbTokenizer(
+            vocab=vocab, merges=merges, src_lang="pes_Arab", tgt_lang="eng_Latn"
+        )
     spm_file = train_sentencepiece(texts, work / "sp", vocab_size)
     if family == "marian":
         # OPUS-MT layout: </s>=0, <unk>=1, the pieces, and <pad> last (CTranslate2 relies on it).
@@ -75,12 +81,16 @@ def build_tokenizer(family: str, texts: Sequence[str], vocab_size: int = 800) ->
     if family == "m2m100":
         vocab = {piece: i for i, (piece, _) in enumerate(_spm_pieces(spm_file))}
         (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-        return tf.M2M100Tokenizer(str(work / "vocab.json"), str(spm_file), src_lang="fa", tgt_lang="en")
+        return tf.M2M100Tokenizer(
+            str(work / "vocab.json"), str(spm_file), src_lang="fa", tgt_lang="en"
+        )
     if family == "mbart50":
         return tf.MBart50Tokenizer(vocab=_spm_pieces(spm_file), src_lang="fa_IR", tgt_lang="en_XX")
     if family == "mt5":
         pieces = [(p, s) for p, s in _spm_pieces(spm_file) if p != "<s>"]
-        pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [p for p in pieces if p[0] not in SPECIALS]
+        pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
+            p for p in pieces if p[0] not in SPECIALS
+        ]
         return tf.T5Tokenizer(vocab=pieces, extra_ids=0)
     raise ValueError(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}")
 
@@ -119,13 +129,21 @@ def build_model(family: str, tokenizer: Any, **dims: int) -> Any:
         "activation_dropout": 0.0,
     }
     if family == "marian":
-        cfg = tf.MarianConfig(**common, decoder_start_token_id=tokenizer.pad_token_id, share_encoder_decoder_embeddings=True)
+        cfg = tf.MarianConfig(
+            **common,
+            decoder_start_token_id=tokenizer.pad_token_id,
+            share_encoder_decoder_embeddings=True,
+        )
         return tf.MarianMTModel(cfg)
     if family in ("nllb", "m2m100"):
-        cfg = tf.M2M100Config(**common, decoder_start_token_id=tokenizer.eos_token_id, scale_embedding=True)
+        cfg = tf.M2M100Config(
+            **common, decoder_start_token_id=tokenizer.eos_token_id, scale_embedding=True
+        )
         return tf.M2M100ForConditionalGeneration(cfg)
     if family == "mbart50":
-        cfg = tf.MBartConfig(**common, decoder_start_token_id=tokenizer.eos_token_id, scale_embedding=True)
+        cfg = tf.MBartConfig(
+            **common, decoder_start_token_id=tokenizer.eos_token_id, scale_embedding=True
+        )
         return tf.MBartForConditionalGeneration(cfg)
     if family == "mt5":
         cfg = tf.MT5Config(
@@ -145,7 +163,9 @@ def build_model(family: str, tokenizer: Any, **dims: int) -> Any:
     raise ValueError(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}")
 
 
-def build_checkpoint(family: str, texts: Sequence[str], out: Path, vocab_size: int = 800, **dims: int) -> Path:
+def build_checkpoint(
+    family: str, texts: Sequence[str], out: Path, vocab_size: int = 800, **dims: int
+) -> Path:
     """Save a random-weight ``family`` checkpoint with a tokenizer trained on ``texts`` to ``out``."""
     tokenizer = build_tokenizer(family, texts, vocab_size)
     model = build_model(family, tokenizer, **dims)
@@ -179,7 +199,9 @@ def train_memorizer(
     tokenizer = build_tokenizer("marian", texts, vocab_size=dims.pop("vocab_size", 1000))
     dims = {"d_model": 128, "layers": 2, "heads": 4, "ffn": 256, "seed": seed} | dims
     model = build_model("marian", tokenizer, **dims)
-    batch = tokenizer([s for s, _ in pairs], text_target=[t for _, t in pairs], padding=True, return_tensors="pt")
+    batch = tokenizer(
+        [s for s, _ in pairs], text_target=[t for _, t in pairs], padding=True, return_tensors="pt"
+    )
     batch["labels"][batch["labels"] == tokenizer.pad_token_id] = -100
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)

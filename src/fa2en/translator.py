@@ -19,6 +19,7 @@ from fa2en.batching import join_pieces, make_batches, split_long
 from fa2en.errors import Fa2enError
 from fa2en.families import Family
 from fa2en.loading import ModelSource, load_model, resolve
+from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
 from fa2en.normalize import Normalizer
 from fa2en.presets import Generation
 
@@ -67,7 +68,7 @@ class Translator:
         generation: Generation | None = None,
         max_tokens: int = 4096,
         max_batch_size: int = 64,
-        normalizer: Normalizer | None = Normalizer(),
+        normalizer: Normalizer | None = DEFAULT_NORMALIZER,
         max_input_tokens: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
@@ -81,7 +82,9 @@ class Translator:
         model_limit = getattr(tokenizer, "model_max_length", None) or 10**9
         if model_limit > 10**6:
             model_limit = 10**9
-        self.max_input_tokens = min(max_input_tokens or self.generation.max_input_tokens, model_limit)
+        self.max_input_tokens = min(
+            max_input_tokens or self.generation.max_input_tokens, model_limit
+        )
         self.stats = Stats()
         self.load_seconds = 0.0
 
@@ -137,7 +140,9 @@ class Translator:
             num_beams=num_beams or generation.num_beams,
             forced_bos_token_id=forced,
             **{k: v for k, v in options.items() if k in GenerationOptions.__dataclass_fields__},
-            extra={k: v for k, v in options.items() if k not in GenerationOptions.__dataclass_fields__},
+            extra={
+                k: v for k, v in options.items() if k not in GenerationOptions.__dataclass_fields__
+            },
         )
         if engine == "ctranslate2":
             gen_backend.options = opts
@@ -157,7 +162,13 @@ class Translator:
             max_input_tokens=max_input_tokens,
         )
         translator.load_seconds = time.perf_counter() - t0
-        log.info("loaded %s (%s) %s in %.1fs", src.name, family.name, gen_backend.describe(), translator.load_seconds)
+        log.info(
+            "loaded %s (%s) %s in %.1fs",
+            src.name,
+            family.name,
+            gen_backend.describe(),
+            translator.load_seconds,
+        )
         return translator
 
     # -- the pipeline -------------------------------------------------------------------------
@@ -170,7 +181,9 @@ class Translator:
         """Token ids of ``texts`` with the family's special tokens, never truncated."""
         if not texts:
             return []
-        return list(self.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"])
+        return list(
+            self.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
+        )
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source-token counts of ``texts`` as the model would see them."""
@@ -193,7 +206,9 @@ class Translator:
             raise TypeError("translate() expects a list of strings, e.g. translate(['سلام'])")
         bad = [i for i, s in enumerate(sentences) if not isinstance(s, str)]
         if bad:
-            raise TypeError(f"translate() expects strings; item {bad[0]} is {type(sentences[bad[0]]).__name__}")
+            raise TypeError(
+                f"translate() expects strings; item {bad[0]} is {type(sentences[bad[0]]).__name__}"
+            )
         t0 = time.perf_counter()
         prepared = [self.prepare(s) for s in sentences]
         unique = list(dict.fromkeys(p for p in prepared if p))
@@ -210,7 +225,9 @@ class Translator:
         self.stats.seconds += time.perf_counter() - t0
         return [result[p] if p else "" for p in prepared]
 
-    def _pieces(self, unique: list[str]) -> tuple[list[list[int]], list[tuple[int, int]], list[str]]:
+    def _pieces(
+        self, unique: list[str]
+    ) -> tuple[list[list[int]], list[tuple[int, int]], list[str]]:
         """Token ids of every piece to generate, (unique index, piece index) and separator of each."""
         ids = self.encode(unique)
         pieces: list[list[int]] = []
@@ -224,10 +241,19 @@ class Translator:
                 continue
             parts = split_long(text, lambda t: len(self.encode([t])[0]), self.max_input_tokens)
             self.stats.split_inputs.append(len(tok))
-            log.info("input of %d tokens split into %d pieces (limit %d)", len(tok), len(parts), self.max_input_tokens)
+            log.info(
+                "input of %d tokens split into %d pieces (limit %d)",
+                len(tok),
+                len(parts),
+                self.max_input_tokens,
+            )
             for k, part_ids in enumerate(self.encode([p for p, _ in parts])):
                 if len(part_ids) > self.max_input_tokens:
-                    log.warning("a %d-token run without spaces or clauses is cut to %d tokens", len(part_ids), self.max_input_tokens)
+                    log.warning(
+                        "a %d-token run without spaces or clauses is cut to %d tokens",
+                        len(part_ids),
+                        self.max_input_tokens,
+                    )
                     part_ids = part_ids[: self.max_input_tokens - 1] + part_ids[-1:]
                 pieces.append(part_ids)
                 owner.append((u, k))
@@ -268,7 +294,9 @@ class Translator:
                 count[index[p]] += 1
         return [count[u] if k == 0 else 0 for u, k in owner]
 
-    def _generate_safely(self, batch: list[int], pieces: list[list[int]]) -> list[tuple[int, list[int]]]:
+    def _generate_safely(
+        self, batch: list[int], pieces: list[list[int]]
+    ) -> list[tuple[int, list[int]]]:
         """Generate ``batch``; on out-of-memory, halve it and retry each half."""
         try:
             src = [pieces[i] for i in batch]
@@ -276,7 +304,12 @@ class Translator:
             # each output obeys its own input's limit, so batch-mates never change a result
             eos_slot = 1 if getattr(self.backend, "forces_eos_at_limit", False) else 0
             return [
-                (i, out if len(out) < (cap := self.max_new_tokens(len(s))) else out[: cap - eos_slot])
+                (
+                    i,
+                    out
+                    if len(out) < (cap := self.max_new_tokens(len(s)))
+                    else out[: cap - eos_slot],
+                )
                 for i, s, out in zip(batch, src, outs, strict=True)
             ]
         except RuntimeError as exc:
@@ -285,8 +318,15 @@ class Translator:
             self._free_memory()
             self.stats.oom_splits += 1
             half = len(batch) // 2
-            log.warning("out of memory on a batch of %d; retrying as %d + %d", len(batch), half, len(batch) - half)
-            return self._generate_safely(batch[:half], pieces) + self._generate_safely(batch[half:], pieces)
+            log.warning(
+                "out of memory on a batch of %d; retrying as %d + %d",
+                len(batch),
+                half,
+                len(batch) - half,
+            )
+            return self._generate_safely(batch[:half], pieces) + self._generate_safely(
+                batch[half:], pieces
+            )
 
     @staticmethod
     def _free_memory() -> None:

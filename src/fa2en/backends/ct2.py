@@ -23,7 +23,15 @@ from fa2en.presets import models_dir
 
 log = logging.getLogger("fa2en")
 
-COMPUTE_TYPES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
+COMPUTE_TYPES = (
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
 _ALIASES = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 
 
@@ -33,7 +41,9 @@ def compute_type_for(dtype: str, device: str) -> str:
         return "int8_float16" if device.startswith("cuda") else "int8"
     name = _ALIASES.get(dtype, dtype)
     if name not in COMPUTE_TYPES:
-        raise Fa2enError(f"unknown CTranslate2 precision {dtype!r}; choose from auto, {', '.join(COMPUTE_TYPES)}")
+        raise Fa2enError(
+            f"unknown CTranslate2 precision {dtype!r}; choose from auto, {', '.join(COMPUTE_TYPES)}"
+        )
     return name
 
 
@@ -46,9 +56,8 @@ def checkpoint_dir(src: ModelSource) -> Path:
     try:
         return Path(snapshot_download(src.location, local_files_only=hub_offline()))
     except Exception as exc:  # noqa: BLE001 - the hub raises many kinds
-        from fa2en.loading import _missing_message
-
         from fa2en.errors import ModelNotFoundError
+        from fa2en.loading import _missing_message
 
         raise ModelNotFoundError(_missing_message(src, exc)) from exc
 
@@ -115,7 +124,11 @@ class CTranslate2Backend:
         if o.force_length:
             kwargs["min_decoding_length"] = max_new_tokens
         if o.do_sample:
-            kwargs.update(sampling_topk=o.top_k or 0, sampling_topp=o.top_p, sampling_temperature=o.temperature)
+            kwargs.update(
+                sampling_topk=o.top_k or 0,
+                sampling_topp=o.top_p,
+                sampling_temperature=o.temperature,
+            )
         results = self.translator.translate_batch(source, target_prefix=prefix, **kwargs)
         skip = 1 if prefix else 0
         return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0][skip:]) for r in results]

@@ -19,7 +19,9 @@ def pick_device(device: str = "auto") -> str:
         return "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(f"device {device!r} was asked for, but no CUDA GPU is available here")
-    if device == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+    if device == "mps" and not (
+        getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
+    ):
         raise ValueError("device 'mps' was asked for, but Apple MPS is not available here")
     return device
 
@@ -28,8 +30,14 @@ def pick_dtype(dtype: str, device: str) -> Any:
     """Resolve a precision name; ``auto`` is bfloat16 on a GPU that has it, else float32."""
     import torch
 
-    names = {"float32": torch.float32, "fp32": torch.float32, "float16": torch.float16,
-             "fp16": torch.float16, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16}
+    names = {
+        "float32": torch.float32,
+        "fp32": torch.float32,
+        "float16": torch.float16,
+        "fp16": torch.float16,
+        "bfloat16": torch.bfloat16,
+        "bf16": torch.bfloat16,
+    }
     if dtype == "auto":
         if device.startswith("cuda"):
             return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
@@ -50,7 +58,9 @@ class TransformersBackend:
         self.options = options
         self.device = str(model.device)
         #: generate() puts EOS in the last slot when it reaches max_new_tokens
-        self.forces_eos_at_limit = getattr(model.generation_config, "forced_eos_token_id", None) is not None
+        self.forces_eos_at_limit = (
+            getattr(model.generation_config, "forced_eos_token_id", None) is not None
+        )
 
     def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
         """Pad ``batch`` on the right, generate, and strip padding from the outputs."""
@@ -81,11 +91,17 @@ class TransformersBackend:
             kwargs["min_new_tokens"] = max_new_tokens
         with torch.inference_mode():
             out = self.model.generate(
-                input_ids=ids.to(self.model.device), attention_mask=mask.to(self.model.device), **kwargs
+                input_ids=ids.to(self.model.device),
+                attention_mask=mask.to(self.model.device),
+                **kwargs,
             )
         # every row starts with the decoder start token; padding follows finished rows
         return [[t for t in row[1:] if t != self.pad_token_id] for row in out.tolist()]
 
     def describe(self) -> dict[str, Any]:
         """Engine, device and precision."""
-        return {"backend": self.name, "device": self.device, "precision": str(self.model.dtype).replace("torch.", "")}
+        return {
+            "backend": self.name,
+            "device": self.device,
+            "precision": str(self.model.dtype).replace("torch.", ""),
+        }

@@ -29,10 +29,16 @@ def _family_name(src: ModelSource) -> str | None:
         return None
     model_type = json.loads((folder / "config.json").read_text(encoding="utf-8")).get("model_type")
     tok_cfg = folder / "tokenizer_config.json"
-    tok_class = json.loads(tok_cfg.read_text(encoding="utf-8")).get("tokenizer_class", "") if tok_cfg.is_file() else ""
+    tok_class = (
+        json.loads(tok_cfg.read_text(encoding="utf-8")).get("tokenizer_class", "")
+        if tok_cfg.is_file()
+        else ""
+    )
     if model_type == "m2m_100":
         return "nllb" if str(tok_class).startswith("Nllb") else "m2m100"
-    return {"marian": "marian", "mt5": "mt5", "t5": "mt5", "mbart": "mbart50"}.get(model_type or "", model_type)
+    return {"marian": "marian", "mt5": "mt5", "t5": "mt5", "mbart": "mbart50"}.get(
+        model_type or "", model_type
+    )
 
 
 def choose_backend(requested: str, src: ModelSource, device: str) -> str:

@@ -79,7 +79,9 @@ class Document:
         while i < len(segs):
             seg = segs[i]
             if seg.kind != "sentence":
-                out.append(seg.text.translate(DIGITS_TO_ASCII) if seg.kind == "markup" else seg.text)
+                out.append(
+                    seg.text.translate(DIGITS_TO_ASCII) if seg.kind == "markup" else seg.text
+                )
                 i += 1
                 continue
             parts, block = [], seg.block

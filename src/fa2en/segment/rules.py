@@ -36,7 +36,7 @@ ELLIPSIS_ONLY = re.compile("(?:\u2026|\\.{2,})+[" + CLOSERS + "]*")
 
 #: A single letter right before a period is an initial or abbreviation, not a sentence end:
 #: ``ه.ش.``, ``ج.ا.ا.``, ``ع.``, ``J. Chem.``. (Captures the token before the period.)
-SINGLE_LETTER = re.compile(f"(?:^|[\\s.(«\"])[{FA_LETTER}A-Za-z][\u064b-\u0655\u0670]?$")
+SINGLE_LETTER = re.compile(f'(?:^|[\\s.(«"])[{FA_LETTER}A-Za-z][\u064b-\u0655\u0670]?$')
 
 #: Latin abbreviations that take a period but do not end a sentence.
 LATIN_ABBREVIATIONS = frozenset(

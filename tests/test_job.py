@@ -1,0 +1,274 @@
+"""`fa2en translate`: folders of articles, formats, resume after a kill, bad files, dry run, stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fa2en.cli import main
+from fa2en.segment import split_sentences
+
+
+@pytest.fixture(scope="module")
+def pairs(memorized_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Memorised pairs whose source is one sentence that ends like one (so two can share a line)."""
+    chosen = [
+        (fa, en) for fa, en in memorized_pairs if split_sentences(fa) == [fa] and fa[-1] in ".؟!?"
+    ]
+    assert len(chosen) >= 14
+    return chosen
+
+
+def _args(src: Path, out: Path, memorizer: Path, *extra: str) -> list[str]:
+    return [
+        "translate",
+        str(src),
+        "-o",
+        str(out),
+        "--model",
+        str(memorizer),
+        "--backend",
+        "transformers",
+        "--beams",
+        "1",
+        "--quiet",
+        *extra,
+    ]
+
+
+def build_articles(root: Path, pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Write a folder of articles made of memorised sentences; return the expected outputs."""
+    fa = [p[0] for p in pairs]
+    en = [p[1] for p in pairs]
+    files = {
+        "news1.txt": (
+            f"## {fa[0]}\n\n{fa[1]} {fa[2]}\n\n{fa[3]}\n",
+            f"## {en[0]}\n\n{en[1]} {en[2]}\n\n{en[3]}\n",
+        ),
+        "sub/deeper/news2.md": (
+            f"# {fa[4]}\n\n- {fa[5]}\n- {fa[6]}\n\n\n{fa[7]} {fa[8]}\n\n```\nکد {fa[9]}\n```\n",
+            f"# {en[4]}\n\n- {en[5]}\n- {en[6]}\n\n\n{en[7]} {en[8]}\n\n```\nکد {fa[9]}\n```\n",
+        ),
+        "feed.jsonl": (
+            json.dumps({"id": 1, "text": fa[10], "source": "irna"}, ensure_ascii=False)
+            + "\n"
+            + json.dumps({"id": 2, "text": f"{fa[11]} {fa[0]}", "tags": ["a"]}, ensure_ascii=False)
+            + "\n",
+            json.dumps({"id": 1, "text": en[10], "source": "irna"}, ensure_ascii=False)
+            + "\n"
+            + json.dumps({"id": 2, "text": f"{en[11]} {en[0]}", "tags": ["a"]}, ensure_ascii=False)
+            + "\n",
+        ),
+        "table.tsv": (f"id\ttext\n7\t{fa[12]}\n", f"id\ttext\n7\t{en[12]}\n"),
+    }
+    for rel, (source, _) in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(source, encoding="utf-8")
+    return {rel: expected for rel, (_, expected) in files.items()}
+
+
+def test_folder_keeps_structure_and_translates_every_sentence(
+    tmp_path: Path, memorizer: Path, pairs: list[tuple[str, str]]
+) -> None:
+    src, out = tmp_path / "articles", tmp_path / "english"
+    expected = build_articles(src, pairs)
+    assert main(_args(src, out, memorizer)) == 0
+    for rel, text in expected.items():
+        assert (out / rel).read_text(encoding="utf-8") == text, rel
+    assert not list(out.rglob("*.fa2en-tmp"))
+
+
+def test_rerun_skips_and_changes_are_redone(
+    tmp_path: Path,
+    memorizer: Path,
+    pairs: list[tuple[str, str]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    src, out = tmp_path / "articles", tmp_path / "english"
+    build_articles(src, pairs)
+    assert main(_args(src, out, memorizer)) == 0
+    stamp = (out / "news1.txt").stat().st_mtime_ns
+    capsys.readouterr()
+    assert main(_args(src, out, memorizer)) == 0
+    assert "0 done, 4 skipped" in capsys.readouterr().err
+    assert (out / "news1.txt").stat().st_mtime_ns == stamp
+    (src / "table.tsv").write_text(f"id\ttext\n8\t{pairs[13][0]}\n", encoding="utf-8")
+    assert main(_args(src, out, memorizer)) == 0
+    assert "1 done, 3 skipped" in capsys.readouterr().err
+    assert (out / "table.tsv").read_text(encoding="utf-8") == f"id\ttext\n8\t{pairs[13][1]}\n"
+    assert main(_args(src, out, memorizer, "--digits", "keep")) == 0  # options changed: all redone
+    assert "4 done, 0 skipped" in capsys.readouterr().err
+
+
+def test_bad_files_are_named_and_the_rest_translated(
+    tmp_path: Path,
+    memorizer: Path,
+    pairs: list[tuple[str, str]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    src, out = tmp_path / "mixed", tmp_path / "english"
+    src.mkdir()
+    (src / "good.txt").write_text(pairs[0][0] + "\n", encoding="utf-8")
+    (src / "latin1.txt").write_bytes("Café au lait, déjà vu\n".encode("latin-1"))
+    (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (src / "empty.txt").write_bytes(b"")
+    good_line = json.dumps({"text": pairs[1][0]}, ensure_ascii=False)
+    (src / "broken.jsonl").write_text(good_line + '\n{"text": "ناتمام\n', encoding="utf-8")
+    code = main(_args(src, out, memorizer))
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (out / "good.txt").read_text(encoding="utf-8") == pairs[0][1] + "\n"
+    assert (out / "empty.txt").read_text(encoding="utf-8") == ""
+    assert "2 done, 0 skipped, 3 failed" in err
+    assert f"failed: {src / 'latin1.txt'}: not UTF-8 text" in err
+    assert f"failed: {src / 'binary.txt'}: binary file" in err
+    assert f"failed: {src / 'broken.jsonl'}: line 2: malformed JSON" in err
+    for name in ("latin1.txt", "binary.txt", "broken.jsonl"):
+        assert not (out / name).exists()
+
+
+def test_dry_run_counts_the_seed_article(
+    data_dir: Path, tmp_path: Path, memorizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = data_dir / "seed" / "000_3c6b0e4aa1e23fa4.txt"
+    text = seed.read_text(encoding="utf-8")
+    headline, paragraphs = 1, len([p for p in text.strip().split("\n\n") if p.strip()]) - 1
+    assert main(_args(seed, tmp_path / "out", memorizer, "--dry-run")) == 0
+    err = capsys.readouterr().err
+    # one headline and nine paragraphs, each a single sentence ending in its only period
+    assert paragraphs == 9 and text.count(".") == 9
+    assert (
+        f"1 files to translate (0 complete, 0 unreadable), {headline + paragraphs} paragraphs, 10 sentences"
+        in err
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_stdin_to_stdout(
+    memorizer: Path,
+    pairs: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{pairs[0][0]}\n\n{pairs[1][0]}\n"))
+    assert (
+        main(
+            [
+                "translate",
+                "-",
+                "--model",
+                str(memorizer),
+                "--backend",
+                "transformers",
+                "--beams",
+                "1",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == f"{pairs[0][1]}\n\n{pairs[1][1]}\n"
+
+
+def test_config_file_and_its_errors(
+    tmp_path: Path,
+    memorizer: Path,
+    pairs: list[tuple[str, str]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text(pairs[0][0], encoding="utf-8")
+    cfg = tmp_path / "job.yaml"
+    cfg.write_text(
+        f"model: {memorizer}\nbackend: transformers\nbeams: 1\nquiet: true\n", encoding="utf-8"
+    )
+    assert main(["translate", str(src), "-o", str(tmp_path / "o"), "--config", str(cfg)]) == 0
+    assert (tmp_path / "o" / "in.txt").read_text(encoding="utf-8") == pairs[0][1]
+    cfg.write_text("modle: x\n", encoding="utf-8")
+    assert main(["translate", str(src), "-o", str(tmp_path / "o"), "--config", str(cfg)]) == 2
+    assert "unknown option(s) modle" in capsys.readouterr().err
+
+
+def test_outputs_never_overwrite_inputs(
+    tmp_path: Path,
+    memorizer: Path,
+    pairs: list[tuple[str, str]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    src = tmp_path / "articles"
+    build_articles(src, pairs)
+    before = {p: p.read_bytes() for p in src.rglob("*") if p.is_file()}
+    assert main(_args(src, src, memorizer)) == 2
+    assert "would overwrite the input" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in src.rglob("*") if p.is_file()} == before
+    # an output folder inside the input folder is never read back as input
+    assert main(_args(src, src / "english", memorizer)) == 0
+    assert main(_args(src, src / "english", memorizer)) == 0
+    assert not (src / "english" / "english").exists()
+
+
+def test_missing_input_and_model_are_clear(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["translate", str(tmp_path / "nope"), "-o", str(tmp_path / "o")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    (tmp_path / "a.txt").write_text("سلام", encoding="utf-8")
+    assert (
+        main(
+            [
+                "translate",
+                str(tmp_path / "a.txt"),
+                "-o",
+                str(tmp_path / "o"),
+                "--model",
+                "m2m100_418M",
+            ]
+        )
+        == 2
+    )
+    assert "scripts/download_model.py m2m100_418M" in capsys.readouterr().err
+
+
+def test_killed_run_resumes_without_loss_or_redoing(
+    tmp_path: Path, memorizer: Path, pairs: list[tuple[str, str]]
+) -> None:
+    src, out = tmp_path / "many", tmp_path / "english"
+    src.mkdir()
+    n = 40
+    for i in range(n):
+        a, b = pairs[i % len(pairs)], pairs[(i * 7 + 3) % len(pairs)]
+        (src / f"a{i:03d}.txt").write_text(f"{a[0]}\n\n{b[0]}\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "fa2en.cli", *_args(src, out, memorizer, "--wave-sentences", "2")]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    manifest = out / ".fa2en-manifest.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if manifest.exists() and len(manifest.read_text(encoding="utf-8").splitlines()) >= 5:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.txt")}
+    assert 5 <= len(first) < n, "the kill should land mid-run"
+    for name in first:  # whatever exists is complete
+        i = int(name[1:4])
+        a, b = pairs[i % len(pairs)], pairs[(i * 7 + 3) % len(pairs)]
+        assert (out / name).read_text(encoding="utf-8") == f"{a[1]}\n\n{b[1]}\n"
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"{n - len(first)} done, {len(first)} skipped, 0 failed" in done.stderr
+    for i in range(n):
+        a, b = pairs[i % len(pairs)], pairs[(i * 7 + 3) % len(pairs)]
+        assert (out / f"a{i:03d}.txt").read_text(encoding="utf-8") == f"{a[1]}\n\n{b[1]}\n"
+    assert {name: (out / name).stat().st_mtime_ns for name in first} == first
+    assert not list(out.rglob("*.fa2en-tmp"))
