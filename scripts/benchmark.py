@@ -25,11 +25,12 @@ import math
 import os
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from fa2en.profiling import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -52,36 +53,6 @@ SHAPES = {
     },
 }
 LENGTH_A, LENGTH_B = 1.0, 8  # output ~ as long as the input, as in fa->en news
-
-
-class PeakRSS:
-    """Samples the process's resident memory in a thread; ``peak`` is the maximum seen (bytes)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.proc = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-            time.sleep(0.005)
-
-    def __enter__(self) -> PeakRSS:
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.reset_peak_memory_stats()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.proc.memory_info().rss)
 
 
 def build_model(shape: str, texts: list[str], out: Path) -> Path:
@@ -152,22 +123,17 @@ def fa2en_useful(tr: Any, sentences: list[str], lengths: list[int], forced: bool
 
 
 def run_method(name: str, fn: Callable[[], int], n_sentences: int) -> dict[str, Any]:
-    """Time ``fn`` and sample its peak memory."""
-    import torch
-
-    with PeakRSS() as mem:
-        t0 = time.perf_counter()
+    """Time ``fn`` and its peak memory."""
+    with measure() as usage:
         tokens = fn()
-        seconds = time.perf_counter() - t0
-    gpu = torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_available() else 0.0
     return {
         "method": name,
         "tokens": tokens,
-        "seconds": seconds,
-        "tok_s": tokens / seconds,
-        "sent_s": n_sentences / seconds,
-        "rss_mb": mem.peak / 2**20,
-        "gpu_mb": gpu,
+        "seconds": usage.seconds,
+        "tok_s": tokens / usage.seconds,
+        "sent_s": n_sentences / usage.seconds,
+        "rss_mb": usage.peak_rss_mb,
+        "gpu_mb": usage.peak_gpu_mb,
     }
 
 
@@ -261,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         if not wanted or "one-by-one" in wanted:
             sub = sentences[: args.single]
             rows.append(
-                run_method("one-by-one", lambda sub=sub, beams=beams: naive(model, tok, sub, 1, beams, forced), len(sub))
+                run_method(
+                    "one-by-one",
+                    lambda sub=sub, beams=beams: naive(model, tok, sub, 1, beams, forced),
+                    len(sub),
+                )
             )
         for name, backend, prec in engines:
             if wanted and name not in wanted:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from fa2en.errors import Fa2enError
+from fa2en.evaluate.cli import cmd_eval, eval_parser
 from fa2en.presets import config_dir, load_presets, models_dir
 
 log = logging.getLogger("fa2en")
@@ -205,12 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="command", required=True)
     translate_parser(sub)
     sub.add_parser("models", help="list the model presets")
-    try:
-        from fa2en.evaluate.cli import eval_parser
-    except ImportError:  # pragma: no cover - evaluation lands with its own issue
-        eval_parser = None
-    if eval_parser:
-        eval_parser(sub)
+    eval_parser(sub)
     args = ap.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -225,8 +221,6 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_translate(args)
         if args.command == "models":
             return cmd_models(args)
-        from fa2en.evaluate.cli import cmd_eval
-
         return cmd_eval(args)
     except Fa2enError as exc:
         print(f"fa2en: error: {exc}", file=sys.stderr)

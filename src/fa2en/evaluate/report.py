@@ -1,0 +1,137 @@
+"""Writing evaluation results: hypotheses, ``results.json``, ``report.md`` and a quality/speed chart."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from fa2en.evaluate.metrics import LOWER_IS_BETTER
+from fa2en.evaluate.run import Row
+
+LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrfpp": "chrF++", "ter": "TER", "comet": "COMET"}
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def results_json(rows: Sequence[Row], notes: Sequence[str]) -> dict:
+    """The ``--json`` / ``results.json`` object."""
+    return {"results": [r.as_json() for r in rows], "notes": list(notes)}
+
+
+def table(rows: Sequence[Row], testset: str) -> str:
+    """A Markdown table of one test set: systems as rows, metrics with CIs and p-values, speed."""
+    subset = [r for r in rows if r.testset == testset]
+    metrics = list(subset[0].scores)
+    head = [
+        "system",
+        *[LABELS.get(m, m) for m in metrics],
+        "p (" + LABELS.get(metrics[0], metrics[0]) + ")",
+        "sent/s",
+        "out tok/s",
+        "peak MB",
+        "device",
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in subset:
+        cells = [r.system]
+        for m in metrics:
+            ci = r.ci.get(m)
+            cells.append(f"{r.scores[m]:.2f}" + (f" ± {ci:.2f}" if ci is not None else ""))
+        if r.p_value is None:
+            cells.append("baseline")
+        else:
+            p = r.p_value.get(metrics[0], float("nan"))
+            cells.append(f"{p:.4f}" + (" *" if p < 0.05 else ""))
+        s = r.speed or {}
+        cells += [
+            f"{s['sentences_per_second']:.2f}" if s else "-",
+            f"{s['output_tokens_per_second']:.0f}" if s else "-",
+            f"{max(s['peak_rss_mb'], s['peak_gpu_mb']):.0f}" if s else "-",
+            f"{s['device']} {s['precision']} ({s['backend']})" if s else "-",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report_md(rows: Sequence[Row], notes: Sequence[str]) -> str:
+    """The whole report: one table per test set, then signatures and notes."""
+    out = ["# fa2en evaluation", ""]
+    for ts in dict.fromkeys(r.testset for r in rows):
+        first = next(r for r in rows if r.testset == ts)
+        out += [f"## {ts} ({first.lines} lines)", "", table(rows, ts), ""]
+    out += [
+        "`*`: significantly different from the baseline (p < 0.05). ± is the 95% bootstrap confidence interval.",
+        f"Lower is better for {', '.join(LABELS[m] for m in LOWER_IS_BETTER)}.",
+        "",
+        "## Signatures",
+        "",
+    ]
+    sigs = {k: v for r in rows for k, v in r.signature.items()}
+    out += [f"- {LABELS.get(k, k)}: `{v}`" for k, v in sigs.items()]
+    if notes:
+        out += ["", "## Notes", "", *[f"- {n}" for n in notes]]
+    return "\n".join(out) + "\n"
+
+
+def chart(rows: Sequence[Row], path: Path) -> str | None:
+    """A PNG of quality (first metric) against output tokens/s; returns a note if it cannot be drawn."""
+    timed = [r for r in rows if r.speed]
+    if not timed:
+        return (
+            "no quality/speed chart: no system was run as a model (existing outputs have no speed)"
+        )
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "no quality/speed chart: matplotlib is not installed (pip install 'fa2en[plot]')"
+    metric = next(iter(timed[0].scores))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for ts in dict.fromkeys(r.testset for r in timed):
+        pts = [r for r in timed if r.testset == ts]
+        ax.scatter(
+            [r.speed["output_tokens_per_second"] for r in pts],
+            [r.scores[metric] for r in pts],
+            label=ts,
+        )
+        for r in pts:
+            ax.annotate(
+                r.system,
+                (r.speed["output_tokens_per_second"], r.scores[metric]),
+                fontsize=8,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
+    ax.set_xlabel("output tokens / second")
+    ax.set_ylabel(LABELS.get(metric, metric))
+    ax.set_title("quality against speed")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return None
+
+
+def write_outputs(
+    out: Path, rows: Sequence[Row], hyps: dict[tuple[str, str], list[str]], notes: list[str]
+) -> list[str]:
+    """Write hypotheses, results.json, report.md and chart.png into ``out``; return added notes."""
+    out.mkdir(parents=True, exist_ok=True)
+    for (ts, system), lines in hyps.items():
+        path = out / "hyps" / _safe(ts) / f"{_safe(system)}.en"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    note = chart(rows, out / "chart.png")
+    notes = notes + ([note] if note else [])
+    (out / "results.json").write_text(
+        json.dumps(results_json(rows, notes), indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    (out / "report.md").write_text(report_md(rows, notes), encoding="utf-8")
+    return notes

@@ -1,0 +1,214 @@
+"""Running an evaluation: systems (models or existing outputs) over test sets, scored and compared.
+
+Every input is checked before anything is scored: hypothesis files must exist, be non-empty and have
+as many lines as the references. Model systems translate each test set with the engine the way
+``fa2en translate`` does (each line segmented into sentences, translated, put back together) and
+are timed: load time, sentences/s, tokens/s, peak memory, device and precision.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fa2en.errors import Fa2enError
+from fa2en.evaluate.data import TestSet, read_lines
+from fa2en.evaluate.metrics import score_system
+from fa2en.evaluate.significance import paired_test
+from fa2en.profiling import measure
+from fa2en.segment import segment_document
+
+log = logging.getLogger("fa2en.eval")
+
+
+@dataclass(frozen=True)
+class System:
+    """A system to score: a model to run, or a file of existing outputs."""
+
+    name: str
+    model: str | None = None
+    hyp_file: Path | None = None
+
+
+def parse_system(spec: str, kind: str) -> System:
+    """``NAME=FILE`` for ``--hyp``; ``NAME=MODEL`` or ``MODEL`` for ``--model``."""
+    name, sep, value = spec.partition("=")
+    if kind == "hyp":
+        if not sep or not name or not value:
+            raise Fa2enError(f"--hyp takes NAME=FILE, got {spec!r}")
+        return System(name, hyp_file=Path(value))
+    if not sep:
+        name, value = Path(spec.rstrip("/")).name or spec, spec
+    return System(name, model=value)
+
+
+@dataclass
+class Row:
+    """One system on one test set: scores, CIs, signatures, p-values, speed."""
+
+    testset: str
+    system: str
+    lines: int
+    scores: dict[str, float] = field(default_factory=dict)
+    ci: dict[str, float | None] = field(default_factory=dict)
+    signature: dict[str, str] = field(default_factory=dict)
+    p_value: dict[str, float] | None = None
+    baseline: str | None = None
+    speed: dict[str, Any] | None = None
+    hyp_file: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The row in the ``--json`` schema (metrics on sacrebleu's 0-100 scale)."""
+        return {
+            "testset": self.testset,
+            "system": self.system,
+            "lines": self.lines,
+            **self.scores,
+            "ci95": self.ci,
+            "signature": self.signature,
+            "baseline": self.baseline,
+            "p_value": self.p_value,
+            "speed": self.speed,
+            "hyp_file": self.hyp_file,
+        }
+
+
+def check_hypotheses(
+    systems: Sequence[System], testsets: Sequence[TestSet]
+) -> dict[tuple[str, str], list[str]]:
+    """Read every hypothesis file and check it against its test set; nothing is scored on failure."""
+    hyps = {}
+    for ts in testsets:
+        for sys_ in systems:
+            if sys_.hyp_file is None:
+                continue
+            lines = read_lines(sys_.hyp_file)
+            if not lines or not any(line.strip() for line in lines):
+                raise Fa2enError(f"hypothesis file {sys_.hyp_file} is empty; nothing was scored")
+            if len(lines) != len(ts.ref):
+                raise Fa2enError(
+                    f"hypothesis file {sys_.hyp_file} has {len(lines)} lines but test set {ts.name!r} has "
+                    f"{len(ts.ref)} references; nothing was scored"
+                )
+            hyps[(ts.name, sys_.name)] = lines
+    return hyps
+
+
+def translate_lines(translator: Any, lines: Sequence[str]) -> list[str]:
+    """Translate test-set lines as documents: split into sentences, translate, rebuild each line."""
+    docs = [segment_document(line, markdown=False) for line in lines]
+    sentences = list(dict.fromkeys(s for d in docs for s in d.sentences))
+    table = dict(zip(sentences, translator.translate(sentences), strict=True))
+    return [" ".join(d.rebuild([table[s] for s in d.sentences]).split()) for d in docs]
+
+
+def run_model(translator: Any, ts: TestSet) -> tuple[list[str], dict[str, Any]]:
+    """Translate a test set with ``translator``; return the outputs and the speed figures."""
+    if not ts.src:
+        raise Fa2enError(f"test set {ts.name!r} has no sources; a model cannot be run on it")
+    before_src, before_out = translator.stats.src_tokens, translator.stats.out_tokens
+    with measure() as usage:
+        hyps = translate_lines(translator, ts.src)
+    src_tok = translator.stats.src_tokens - before_src
+    out_tok = translator.stats.out_tokens - before_out
+    info = translator.describe()
+    speed = {
+        "load_seconds": round(translator.load_seconds, 3),
+        "seconds": round(usage.seconds, 3),
+        "sentences_per_second": round(len(ts.src) / usage.seconds, 3),
+        "source_tokens_per_second": round(src_tok / usage.seconds, 1),
+        "output_tokens_per_second": round(out_tok / usage.seconds, 1),
+        "peak_rss_mb": round(usage.peak_rss_mb, 1),
+        "peak_gpu_mb": round(usage.peak_gpu_mb, 1),
+        "device": info.get("device"),
+        "precision": info.get("precision"),
+        "backend": info.get("backend"),
+    }
+    return hyps, speed
+
+
+def evaluate(
+    testsets: Sequence[TestSet],
+    systems: Sequence[System],
+    metrics: Sequence[str],
+    *,
+    baseline: str | None = None,
+    significance: str = "bs",
+    n_samples: int = 1000,
+    load_translator: Any = None,
+) -> tuple[list[Row], dict[tuple[str, str], list[str]], list[str]]:
+    """Score every system on every test set; return rows, hypotheses and notes."""
+    if not systems:
+        raise Fa2enError("no systems to evaluate: give --model and/or --hyp NAME=FILE")
+    names = [s.name for s in systems]
+    if len(set(names)) != len(names):
+        raise Fa2enError(f"system names must be unique, got {', '.join(names)}")
+    base = baseline or names[0]
+    if base not in names:
+        raise Fa2enError(f"baseline {base!r} is not one of the systems ({', '.join(names)})")
+    hyps = check_hypotheses(systems, testsets)
+    notes: list[str] = []
+    speeds: dict[tuple[str, str], dict[str, Any]] = {}
+    for sys_ in systems:
+        if sys_.model is None:
+            continue
+        translator = load_translator(sys_.model)
+        for ts in testsets:
+            t0 = time.perf_counter()
+            hyps[(ts.name, sys_.name)], speeds[(ts.name, sys_.name)] = run_model(translator, ts)
+            log.info("translated %s with %s in %.1fs", ts.name, sys_.name, time.perf_counter() - t0)
+    rows = []
+    for ts in testsets:
+        for sys_ in systems:
+            h = hyps[(ts.name, sys_.name)]
+            scored = score_system(h, ts.ref, metrics, n_bootstrap=n_samples)
+            row = Row(
+                ts.name,
+                sys_.name,
+                len(ts.ref),
+                speed=speeds.get((ts.name, sys_.name)),
+                hyp_file=str(sys_.hyp_file) if sys_.hyp_file else None,
+            )
+            for name, s in scored.items():
+                row.scores[name], row.ci[name], row.signature[name] = s.score, s.ci, s.signature
+            if sys_.name != base:
+                row.baseline = base
+                row.p_value = paired_test(
+                    hyps[(ts.name, base)], h, ts.ref, metrics, significance, n_samples
+                )
+                row.signature["significance"] = (
+                    f"{'paired-bootstrap' if significance == 'bs' else 'approximate-randomisation'}|n:{n_samples}"
+                )
+            rows.append(row)
+        if "comet" in metrics:
+            notes += add_comet(rows, ts, hyps)
+    return rows, hyps, notes
+
+
+def add_comet(rows: list[Row], ts: TestSet, hyps: dict[tuple[str, str], list[str]]) -> list[str]:
+    """COMET (wmt22-comet-da) when ``unbabel-comet`` and its model are available; else a note."""
+    try:
+        from comet import download_model, load_from_checkpoint
+
+        model = load_from_checkpoint(download_model("Unbabel/wmt22-comet-da"))
+    except Exception as exc:  # noqa: BLE001 - missing package, model or network alike
+        return [
+            f"COMET skipped on {ts.name}: {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''} "
+            "(pip install unbabel-comet, and the Unbabel/wmt22-comet-da model from the hub)"
+        ]
+    for row in rows:
+        if row.testset != ts.name:
+            continue
+        data = [
+            {"src": s, "mt": m, "ref": r}
+            for s, m, r in zip(ts.src, hyps[(ts.name, row.system)], ts.ref, strict=True)
+        ]
+        row.scores["comet"] = 100 * float(
+            model.predict(data, batch_size=32, progress_bar=False).system_score
+        )
+        row.signature["comet"] = "Unbabel/wmt22-comet-da"
+    return []
