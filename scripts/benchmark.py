@@ -217,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     for beams in [int(b) for b in args.beams.split(",")]:
         rows = []
         for bs in [int(b) for b in args.batch_sizes.split(",")]:
+            if wanted and f"naive-b{bs}" not in wanted:
+                continue
             rows.append(
                 run_method(
                     f"naive-b{bs}",

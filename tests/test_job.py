@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import build_articles
 
 from fa2en.cli import main
 from fa2en.segment import split_sentences
@@ -41,37 +42,6 @@ def _args(src: Path, out: Path, memorizer: Path, *extra: str) -> list[str]:
         "--quiet",
         *extra,
     ]
-
-
-def build_articles(root: Path, pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Write a folder of articles made of memorised sentences; return the expected outputs."""
-    fa = [p[0] for p in pairs]
-    en = [p[1] for p in pairs]
-    files = {
-        "news1.txt": (
-            f"## {fa[0]}\n\n{fa[1]} {fa[2]}\n\n{fa[3]}\n",
-            f"## {en[0]}\n\n{en[1]} {en[2]}\n\n{en[3]}\n",
-        ),
-        "sub/deeper/news2.md": (
-            f"# {fa[4]}\n\n- {fa[5]}\n- {fa[6]}\n\n\n{fa[7]} {fa[8]}\n\n```\nکد {fa[9]}\n```\n",
-            f"# {en[4]}\n\n- {en[5]}\n- {en[6]}\n\n\n{en[7]} {en[8]}\n\n```\nکد {fa[9]}\n```\n",
-        ),
-        "feed.jsonl": (
-            json.dumps({"id": 1, "text": fa[10], "source": "irna"}, ensure_ascii=False)
-            + "\n"
-            + json.dumps({"id": 2, "text": f"{fa[11]} {fa[0]}", "tags": ["a"]}, ensure_ascii=False)
-            + "\n",
-            json.dumps({"id": 1, "text": en[10], "source": "irna"}, ensure_ascii=False)
-            + "\n"
-            + json.dumps({"id": 2, "text": f"{en[11]} {en[0]}", "tags": ["a"]}, ensure_ascii=False)
-            + "\n",
-        ),
-        "table.tsv": (f"id\ttext\n7\t{fa[12]}\n", f"id\ttext\n7\t{en[12]}\n"),
-    }
-    for rel, (source, _) in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(source, encoding="utf-8")
-    return {rel: expected for rel, (_, expected) in files.items()}
 
 
 def test_folder_keeps_structure_and_translates_every_sentence(

@@ -78,7 +78,14 @@ def translate_parser(sub: Any) -> None:
     p.add_argument(
         "--wave-sentences", type=int, help="sentences translated together before writing"
     )
-    p.add_argument("--threads", type=int, help="CPU threads (0: all)")
+    p.add_argument("--threads", type=int, help="CPU threads (0: all; with --workers: per worker)")
+    p.add_argument("--devices", help="GPUs to use, one worker each: 0,1,2,3 or all")
+    p.add_argument("--workers", type=int, help="CPU worker processes (each loads the model once)")
+    p.add_argument(
+        "--engine", choices=["local", "ray"], help="local processes (default) or a Ray cluster"
+    )
+    p.add_argument("--ray-address", help="Ray cluster address (default: start Ray on this machine)")
+    p.add_argument("--gpus-per-actor", type=float, help="GPUs per Ray actor (0: CPU actors)")
 
 
 def merged_options(args: argparse.Namespace) -> Any:
@@ -103,25 +110,64 @@ def merged_options(args: argparse.Namespace) -> Any:
     return JobOptions(**values)
 
 
+def _load_kwargs(opts: Any, threads: int) -> dict[str, Any]:
+    """Translator.load arguments (all but the device) for these options."""
+    from fa2en import Normalizer
+
+    return {
+        "model": opts.model,
+        "backend": opts.backend,
+        "dtype": opts.dtype,
+        "num_beams": opts.beams,
+        "max_tokens": opts.max_tokens,
+        "max_batch_size": opts.batch_size,
+        "normalize": Normalizer(digits=opts.digits, remove_diacritics=opts.remove_diacritics),
+        **({"ct2": {"threads": threads}} if threads else {}),
+    }
+
+
 def _translator_factory(opts: Any) -> Any:
-    from fa2en import Normalizer, Translator
+    """A loader of the translator these options ask for: one process, a worker pool, or Ray."""
+    from fa2en.parallel import WorkerPool, parse_devices, threads_for
 
     def load() -> Any:
+        devices = parse_devices(opts.devices, opts.workers)
+        if opts.engine == "ray":
+            from fa2en.ray_engine import RayTranslator
+
+            return RayTranslator(
+                _load_kwargs(opts, opts.threads),
+                _token_counter_factory(opts)(),
+                address=opts.ray_address,
+                actors=len(devices or [opts.device]),
+                gpus_per_actor=opts.gpus_per_actor,
+                max_tokens=opts.max_tokens or 2048,
+                max_batch_size=opts.batch_size,
+            )
+        if devices:
+            threads = opts.threads or (threads_for(len(devices)) if devices[0] == "cpu" else 0)
+            log.info(
+                "event=workers count=%d devices=%s threads_per_worker=%d",
+                len(devices),
+                ",".join(devices),
+                threads,
+            )
+            return WorkerPool(
+                devices,
+                _load_kwargs(opts, threads),
+                _token_counter_factory(opts)(),
+                threads_per_worker=threads,
+                max_tokens=opts.max_tokens or 2048,
+                max_batch_size=opts.batch_size,
+            )
         if opts.threads:
             import torch
 
             torch.set_num_threads(opts.threads)
-        return Translator.load(
-            opts.model,
-            opts.device,
-            backend=opts.backend,
-            dtype=opts.dtype,
-            num_beams=opts.beams,
-            max_tokens=opts.max_tokens,
-            max_batch_size=opts.batch_size,
-            normalize=Normalizer(digits=opts.digits, remove_diacritics=opts.remove_diacritics),
-            **({"ct2": {"threads": opts.threads}} if opts.threads else {}),
-        )
+        from fa2en import Translator
+
+        kwargs = _load_kwargs(opts, opts.threads)
+        return Translator.load(kwargs.pop("model"), opts.device, **kwargs)
 
     return load
 

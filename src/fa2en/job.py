@@ -50,6 +50,11 @@ class JobOptions:
     quiet: bool = False
     wave_sentences: int = 20000
     threads: int = 0
+    devices: str | None = None
+    workers: int = 1
+    engine: str = "local"
+    ray_address: str | None = None
+    gpus_per_actor: float = 0.0
 
     def signature(self, fmt: str) -> str:
         """What an output depends on: model, decoding, normalisation and format options."""
@@ -256,11 +261,20 @@ def run_job(
     if opts.dry_run:
         _dry_run(pending, summary, load_translator)
     elif pending:
+        translator = load_translator()
         try:
-            _translate(pending, outdir, opts, manifest, summary, load_translator(), progress)
+            _translate(pending, outdir, opts, manifest, summary, translator, progress)
         except KeyboardInterrupt:
             summary.interrupted = True
             event("interrupted", done=summary.done)
+        finally:
+            report = getattr(translator, "report", None)
+            if report is not None:
+                summary.notes += [
+                    f"{d}; its unfinished batches were redone by the others" for d in report.died
+                ]
+            if hasattr(translator, "close"):
+                translator.close()
     summary.seconds = time.perf_counter() - t0
     if not opts.dry_run:
         outdir.mkdir(parents=True, exist_ok=True)

@@ -212,6 +212,10 @@ def train_memorizer(
         loss.backward()
         opt.step()
         sched.step()
+        with (
+            torch.no_grad()
+        ):  # Marian decodes from a zero <pad> embedding (real OPUS-MT models do too)
+            model.get_input_embeddings().weight[tokenizer.pad_token_id].zero_()
         if loss.item() < target_loss:
             break
     model.eval()

@@ -107,7 +107,7 @@ class CTranslate2Backend:
         self.options = GenerationOptions()
 
     def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
-        """Translate token batches; returns output ids without the forced target-language token."""
+        """Translate token batches; returns output ids (the forced target-language token first)."""
         o = self.options
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
         prefix = None
@@ -130,8 +130,8 @@ class CTranslate2Backend:
                 sampling_temperature=o.temperature,
             )
         results = self.translator.translate_batch(source, target_prefix=prefix, **kwargs)
-        skip = 1 if prefix else 0
-        return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0][skip:]) for r in results]
+        # like transformers' generate: the forced target-language token leads (the Translator drops it)
+        return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
 
     def describe(self) -> dict[str, Any]:
         """Engine, device and compute type."""

@@ -1,0 +1,126 @@
+"""Scale-out: CPU worker processes and a local Ray session give the single-process result."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from helpers import build_articles
+
+from fa2en.cli import main
+from fa2en.parallel import WorkerPool, parse_devices, threads_for
+from fa2en.segment import split_sentences
+
+
+@pytest.fixture(scope="module")
+def pairs(memorized_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    chosen = [
+        (fa, en) for fa, en in memorized_pairs if split_sentences(fa) == [fa] and fa[-1] in ".؟!?"
+    ]
+    assert len(chosen) >= 14
+    return chosen
+
+
+def _args(src: Path, out: Path, memorizer: Path, *extra: str) -> list[str]:
+    return [
+        "translate",
+        str(src),
+        "-o",
+        str(out),
+        "--model",
+        str(memorizer),
+        "--backend",
+        "transformers",
+        "--beams",
+        "1",
+        "--quiet",
+        *extra,
+    ]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".fa2en")
+    }
+
+
+@pytest.fixture(scope="module")
+def single(
+    tmp_path_factory: pytest.TempPathFactory, memorizer: Path, pairs: list[tuple[str, str]]
+) -> tuple[Path, dict[str, bytes]]:
+    root = tmp_path_factory.mktemp("scale")
+    src = root / "articles"
+    build_articles(src, pairs)
+    for i in range(6):
+        (src / f"extra{i}.txt").write_text(
+            f"{pairs[i][0]} {pairs[i + 1][0]}\n\n{pairs[i + 2][0]}\n", encoding="utf-8"
+        )
+    assert main(_args(src, root / "single", memorizer)) == 0
+    return src, _tree(root / "single")
+
+
+def test_two_cpu_workers_match_single_process(
+    single: tuple[Path, dict[str, bytes]], memorizer: Path, tmp_path: Path
+) -> None:
+    src, expected = single
+    assert (
+        main(_args(src, tmp_path / "two", memorizer, "--workers", "2", "--max-tokens", "64")) == 0
+    )
+    assert _tree(tmp_path / "two") == expected
+
+
+def test_a_killed_worker_leaves_a_complete_result(
+    memorizer: Path, memorized_pairs: list[tuple[str, str]]
+) -> None:
+    from fa2en.cli import _token_counter_factory
+    from fa2en.job import JobOptions
+
+    opts = JobOptions(model=str(memorizer))
+    sentences = [fa for fa, _ in memorized_pairs] * 3
+    pool = WorkerPool(
+        ["cpu", "cpu"],
+        {"model": str(memorizer), "backend": "transformers", "num_beams": 1},
+        _token_counter_factory(opts)(),
+        threads_per_worker=1,
+        max_tokens=40,
+        max_batch_size=2,
+    )
+    result: dict[str, list[str]] = {}
+    try:
+        thread = threading.Thread(
+            target=lambda: result.setdefault("out", pool.translate(sentences))
+        )
+        thread.start()
+        victim = pool.workers[1]
+        deadline = time.time() + 60
+        while time.time() < deadline and not (pool.stats.batches >= 2 and victim.busy is not None):
+            time.sleep(0.005)
+        os.kill(victim.process.pid, signal.SIGKILL)
+        thread.join(timeout=300)
+    finally:
+        pool.close()
+    assert result["out"] == [en for _, en in memorized_pairs] * 3
+    assert len(pool.report.died) == 1 and "worker 1" in pool.report.died[0]
+    assert pool.report.redone_batches == 1
+
+
+def test_parse_devices() -> None:
+    assert parse_devices("0,1", None) == ["cuda:0", "cuda:1"]
+    assert parse_devices(None, 2) == ["cpu", "cpu"]
+    assert parse_devices(None, 1) is None
+    assert threads_for(2) == max(1, (os.cpu_count() or 1) // 2)
+
+
+def test_ray_matches_single_process(
+    single: tuple[Path, dict[str, bytes]], memorizer: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("ray")
+    src, expected = single
+    assert main(_args(src, tmp_path / "ray", memorizer, "--engine", "ray", "--workers", "2")) == 0
+    assert _tree(tmp_path / "ray") == expected
