@@ -30,39 +30,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchlib import DATA, random_model
+
 from fa2en.profiling import measure
+from fa2en.toymodels import SHAPES
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
-SHAPES = {
-    "opus": {
-        "family": "marian",
-        "d_model": 512,
-        "layers": 6,
-        "heads": 8,
-        "ffn": 2048,
-        "vocab_size": 32000,
-    },
-    "nllb600m": {
-        "family": "nllb",
-        "d_model": 1024,
-        "layers": 12,
-        "heads": 16,
-        "ffn": 4096,
-        "vocab_size": 32000,
-    },
-}
 LENGTH_A, LENGTH_B = 1.0, 8  # output ~ as long as the input, as in fa->en news
-
-
-def build_model(shape: str, texts: list[str], out: Path) -> Path:
-    """A random-weight checkpoint of ``shape`` with a tokenizer trained on ``texts``."""
-    from fa2en.toymodels import build_checkpoint
-
-    dims = dict(SHAPES[shape])
-    family = dims.pop("family")
-    vocab = dims.pop("vocab_size")
-    return build_checkpoint(family, texts, out, vocab_size=vocab, max_positions=1024, **dims)
 
 
 def matmul_peak_gflops(device: str, dtype: Any, n: int = 2048, reps: int = 10) -> float:
@@ -171,11 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     forced = args.model is None
     if forced:
-        texts = []
-        for name in ("ntrex128/ntrex128", "flores200/dev510", "tico19/test", "tatoeba/test"):
-            for ext in ("fa", "en"):
-                texts += (DATA / f"{name}.{ext}").read_text(encoding="utf-8").splitlines()
-        model_path = build_model(args.shape, texts, Path(tempfile.mkdtemp(prefix="fa2en-bench-")))
+        model_path = random_model(args.shape)
     else:
         from fa2en.loading import resolve
 

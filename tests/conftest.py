@@ -39,6 +39,18 @@ def memorized_pairs(data_dir: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="session")
+def article_pairs(memorized_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Memorised pairs whose source is one sentence that ends like one (so two can share a line)."""
+    from fa2en.segment import split_sentences
+
+    chosen = [
+        (fa, en) for fa, en in memorized_pairs if split_sentences(fa) == [fa] and fa[-1] in ".؟!?"
+    ]
+    assert len(chosen) >= 14
+    return chosen
+
+
+@pytest.fixture(scope="session")
 def memorizer(
     tmp_path_factory: pytest.TempPathFactory, memorized_pairs: list[tuple[str, str]]
 ) -> Path:

@@ -35,3 +35,21 @@ def build_articles(root: Path, pairs: list[tuple[str, str]]) -> dict[str, str]:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(source, encoding="utf-8")
     return {rel: expected for rel, (_, expected) in files.items()}
+
+
+def translate_args(src: Path, out: Path, memorizer: Path, *extra: str) -> list[str]:
+    """``fa2en translate`` arguments for the memorising model, exact and quiet."""
+    return [
+        "translate",
+        str(src),
+        "-o",
+        str(out),
+        "--model",
+        str(memorizer),
+        "--backend",
+        "transformers",
+        "--beams",
+        "1",
+        "--quiet",
+        *extra,
+    ]

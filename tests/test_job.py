@@ -12,43 +12,16 @@ from pathlib import Path
 
 import pytest
 from helpers import build_articles
+from helpers import translate_args as _args
 
 from fa2en.cli import main
-from fa2en.segment import split_sentences
-
-
-@pytest.fixture(scope="module")
-def pairs(memorized_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Memorised pairs whose source is one sentence that ends like one (so two can share a line)."""
-    chosen = [
-        (fa, en) for fa, en in memorized_pairs if split_sentences(fa) == [fa] and fa[-1] in ".؟!?"
-    ]
-    assert len(chosen) >= 14
-    return chosen
-
-
-def _args(src: Path, out: Path, memorizer: Path, *extra: str) -> list[str]:
-    return [
-        "translate",
-        str(src),
-        "-o",
-        str(out),
-        "--model",
-        str(memorizer),
-        "--backend",
-        "transformers",
-        "--beams",
-        "1",
-        "--quiet",
-        *extra,
-    ]
 
 
 def test_folder_keeps_structure_and_translates_every_sentence(
-    tmp_path: Path, memorizer: Path, pairs: list[tuple[str, str]]
+    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]]
 ) -> None:
     src, out = tmp_path / "articles", tmp_path / "english"
-    expected = build_articles(src, pairs)
+    expected = build_articles(src, article_pairs)
     assert main(_args(src, out, memorizer)) == 0
     for rel, text in expected.items():
         assert (out / rel).read_text(encoding="utf-8") == text, rel
@@ -58,43 +31,83 @@ def test_folder_keeps_structure_and_translates_every_sentence(
 def test_rerun_skips_and_changes_are_redone(
     tmp_path: Path,
     memorizer: Path,
-    pairs: list[tuple[str, str]],
+    article_pairs: list[tuple[str, str]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     src, out = tmp_path / "articles", tmp_path / "english"
-    build_articles(src, pairs)
+    build_articles(src, article_pairs)
     assert main(_args(src, out, memorizer)) == 0
     stamp = (out / "news1.txt").stat().st_mtime_ns
     capsys.readouterr()
     assert main(_args(src, out, memorizer)) == 0
     assert "0 done, 4 skipped" in capsys.readouterr().err
     assert (out / "news1.txt").stat().st_mtime_ns == stamp
-    (src / "table.tsv").write_text(f"id\ttext\n8\t{pairs[13][0]}\n", encoding="utf-8")
+    (src / "table.tsv").write_text(f"id\ttext\n8\t{article_pairs[13][0]}\n", encoding="utf-8")
     assert main(_args(src, out, memorizer)) == 0
     assert "1 done, 3 skipped" in capsys.readouterr().err
-    assert (out / "table.tsv").read_text(encoding="utf-8") == f"id\ttext\n8\t{pairs[13][1]}\n"
+    assert (out / "table.tsv").read_text(
+        encoding="utf-8"
+    ) == f"id\ttext\n8\t{article_pairs[13][1]}\n"
     assert main(_args(src, out, memorizer, "--digits", "keep")) == 0  # options changed: all redone
     assert "4 done, 0 skipped" in capsys.readouterr().err
+
+
+def test_include_exclude_and_several_inputs(
+    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]]
+) -> None:
+    src, out = tmp_path / "articles", tmp_path / "english"
+    build_articles(src, article_pairs)
+    assert (
+        main(
+            _args(
+                src,
+                out,
+                memorizer,
+                "--include",
+                "*.txt",
+                "--include",
+                "*.md",
+                "--exclude",
+                "news1.*",
+            )
+        )
+        == 0
+    )
+    written = sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    assert written == ["sub/deeper/news2.md"]
+    other = tmp_path / "more"
+    other.mkdir()
+    (other / "x.txt").write_text(article_pairs[0][0], encoding="utf-8")
+    both = tmp_path / "both"
+    args = _args(src, both, memorizer)
+    assert main([args[0], str(other), *args[1:]]) == 0
+    assert (both / "articles" / "news1.txt").is_file() and (both / "more" / "x.txt").read_text(
+        encoding="utf-8"
+    ) == article_pairs[0][1]
 
 
 def test_bad_files_are_named_and_the_rest_translated(
     tmp_path: Path,
     memorizer: Path,
-    pairs: list[tuple[str, str]],
+    article_pairs: list[tuple[str, str]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     src, out = tmp_path / "mixed", tmp_path / "english"
     src.mkdir()
-    (src / "good.txt").write_text(pairs[0][0] + "\n", encoding="utf-8")
+    (src / "good.txt").write_text(article_pairs[0][0] + "\n", encoding="utf-8")
     (src / "latin1.txt").write_bytes("Café au lait, déjà vu\n".encode("latin-1"))
     (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (src / "empty.txt").write_bytes(b"")
-    good_line = json.dumps({"text": pairs[1][0]}, ensure_ascii=False)
+    good_line = json.dumps({"text": article_pairs[1][0]}, ensure_ascii=False)
     (src / "broken.jsonl").write_text(good_line + '\n{"text": "ناتمام\n', encoding="utf-8")
     code = main(_args(src, out, memorizer))
     err = capsys.readouterr().err
     assert code == 1
-    assert (out / "good.txt").read_text(encoding="utf-8") == pairs[0][1] + "\n"
+    assert (out / "good.txt").read_text(encoding="utf-8") == article_pairs[0][1] + "\n"
     assert (out / "empty.txt").read_text(encoding="utf-8") == ""
     assert "2 done, 0 skipped, 3 failed" in err
     assert f"failed: {src / 'latin1.txt'}: not UTF-8 text" in err
@@ -123,13 +136,15 @@ def test_dry_run_counts_the_seed_article(
 
 def test_stdin_to_stdout(
     memorizer: Path,
-    pairs: list[tuple[str, str]],
+    article_pairs: list[tuple[str, str]],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import io
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{pairs[0][0]}\n\n{pairs[1][0]}\n"))
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO(f"{article_pairs[0][0]}\n\n{article_pairs[1][0]}\n")
+    )
     assert (
         main(
             [
@@ -145,23 +160,23 @@ def test_stdin_to_stdout(
         )
         == 0
     )
-    assert capsys.readouterr().out == f"{pairs[0][1]}\n\n{pairs[1][1]}\n"
+    assert capsys.readouterr().out == f"{article_pairs[0][1]}\n\n{article_pairs[1][1]}\n"
 
 
 def test_config_file_and_its_errors(
     tmp_path: Path,
     memorizer: Path,
-    pairs: list[tuple[str, str]],
+    article_pairs: list[tuple[str, str]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     src = tmp_path / "in.txt"
-    src.write_text(pairs[0][0], encoding="utf-8")
+    src.write_text(article_pairs[0][0], encoding="utf-8")
     cfg = tmp_path / "job.yaml"
     cfg.write_text(
         f"model: {memorizer}\nbackend: transformers\nbeams: 1\nquiet: true\n", encoding="utf-8"
     )
     assert main(["translate", str(src), "-o", str(tmp_path / "o"), "--config", str(cfg)]) == 0
-    assert (tmp_path / "o" / "in.txt").read_text(encoding="utf-8") == pairs[0][1]
+    assert (tmp_path / "o" / "in.txt").read_text(encoding="utf-8") == article_pairs[0][1]
     cfg.write_text("modle: x\n", encoding="utf-8")
     assert main(["translate", str(src), "-o", str(tmp_path / "o"), "--config", str(cfg)]) == 2
     assert "unknown option(s) modle" in capsys.readouterr().err
@@ -170,11 +185,11 @@ def test_config_file_and_its_errors(
 def test_outputs_never_overwrite_inputs(
     tmp_path: Path,
     memorizer: Path,
-    pairs: list[tuple[str, str]],
+    article_pairs: list[tuple[str, str]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     src = tmp_path / "articles"
-    build_articles(src, pairs)
+    build_articles(src, article_pairs)
     before = {p: p.read_bytes() for p in src.rglob("*") if p.is_file()}
     assert main(_args(src, src, memorizer)) == 2
     assert "would overwrite the input" in capsys.readouterr().err
@@ -208,14 +223,21 @@ def test_missing_input_and_model_are_clear(
 
 
 def test_killed_run_resumes_without_loss_or_redoing(
-    tmp_path: Path, memorizer: Path, pairs: list[tuple[str, str]]
+    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]]
 ) -> None:
     src, out = tmp_path / "many", tmp_path / "english"
     src.mkdir()
     n = 40
+
+    def article(i: int, side: int) -> str:
+        a, b = (
+            article_pairs[i % len(article_pairs)],
+            article_pairs[(i * 7 + 3) % len(article_pairs)],
+        )
+        return f"{a[side]}\n\n{b[side]}\n"
+
     for i in range(n):
-        a, b = pairs[i % len(pairs)], pairs[(i * 7 + 3) % len(pairs)]
-        (src / f"a{i:03d}.txt").write_text(f"{a[0]}\n\n{b[0]}\n", encoding="utf-8")
+        (src / f"a{i:03d}.txt").write_text(article(i, 0), encoding="utf-8")
     cmd = [sys.executable, "-m", "fa2en.cli", *_args(src, out, memorizer, "--wave-sentences", "2")]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -231,14 +253,11 @@ def test_killed_run_resumes_without_loss_or_redoing(
     first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.txt")}
     assert 5 <= len(first) < n, "the kill should land mid-run"
     for name in first:  # whatever exists is complete
-        i = int(name[1:4])
-        a, b = pairs[i % len(pairs)], pairs[(i * 7 + 3) % len(pairs)]
-        assert (out / name).read_text(encoding="utf-8") == f"{a[1]}\n\n{b[1]}\n"
+        assert (out / name).read_text(encoding="utf-8") == article(int(name[1:4]), 1)
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"{n - len(first)} done, {len(first)} skipped, 0 failed" in done.stderr
     for i in range(n):
-        a, b = pairs[i % len(pairs)], pairs[(i * 7 + 3) % len(pairs)]
-        assert (out / f"a{i:03d}.txt").read_text(encoding="utf-8") == f"{a[1]}\n\n{b[1]}\n"
+        assert (out / f"a{i:03d}.txt").read_text(encoding="utf-8") == article(i, 1)
     assert {name: (out / name).stat().st_mtime_ns for name in first} == first
     assert not list(out.rglob("*.fa2en-tmp"))

@@ -10,36 +10,10 @@ from pathlib import Path
 
 import pytest
 from helpers import build_articles
+from helpers import translate_args as _args
 
 from fa2en.cli import main
 from fa2en.parallel import WorkerPool, parse_devices, threads_for
-from fa2en.segment import split_sentences
-
-
-@pytest.fixture(scope="module")
-def pairs(memorized_pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    chosen = [
-        (fa, en) for fa, en in memorized_pairs if split_sentences(fa) == [fa] and fa[-1] in ".؟!?"
-    ]
-    assert len(chosen) >= 14
-    return chosen
-
-
-def _args(src: Path, out: Path, memorizer: Path, *extra: str) -> list[str]:
-    return [
-        "translate",
-        str(src),
-        "-o",
-        str(out),
-        "--model",
-        str(memorizer),
-        "--backend",
-        "transformers",
-        "--beams",
-        "1",
-        "--quiet",
-        *extra,
-    ]
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -52,14 +26,15 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def single(
-    tmp_path_factory: pytest.TempPathFactory, memorizer: Path, pairs: list[tuple[str, str]]
+    tmp_path_factory: pytest.TempPathFactory, memorizer: Path, article_pairs: list[tuple[str, str]]
 ) -> tuple[Path, dict[str, bytes]]:
     root = tmp_path_factory.mktemp("scale")
     src = root / "articles"
-    build_articles(src, pairs)
+    build_articles(src, article_pairs)
     for i in range(6):
         (src / f"extra{i}.txt").write_text(
-            f"{pairs[i][0]} {pairs[i + 1][0]}\n\n{pairs[i + 2][0]}\n", encoding="utf-8"
+            f"{article_pairs[i][0]} {article_pairs[i + 1][0]}\n\n{article_pairs[i + 2][0]}\n",
+            encoding="utf-8",
         )
     assert main(_args(src, root / "single", memorizer)) == 0
     return src, _tree(root / "single")

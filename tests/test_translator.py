@@ -130,6 +130,20 @@ def test_missing_preset_offline_says_how_to_fetch(
     )
 
 
+def test_missing_preset_without_network_fails_fast(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from fa2en import loading
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setattr(loading, "hub_reachable", lambda timeout=3.0: False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with pytest.raises(ModelNotFoundError, match="the Hugging Face hub cannot be reached") as err:
+        Translator.load("nllb-200-distilled-600M", backend="transformers")
+    assert "scripts/download_model.py nllb-200-distilled-600M" in str(err.value)
+
+
 def test_unknown_name(tmp_path: Path) -> None:
     with pytest.raises(ModelNotFoundError, match="unknown model 'no-such-model'"):
         Translator.load("no-such-model")

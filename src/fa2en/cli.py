@@ -141,7 +141,6 @@ def _translator_factory(opts: Any) -> Any:
                 address=opts.ray_address,
                 actors=len(devices or [opts.device]),
                 gpus_per_actor=opts.gpus_per_actor,
-                max_tokens=opts.max_tokens or 2048,
                 max_batch_size=opts.batch_size,
             )
         if devices:
@@ -157,7 +156,7 @@ def _translator_factory(opts: Any) -> Any:
                 _load_kwargs(opts, threads),
                 _token_counter_factory(opts)(),
                 threads_per_worker=threads,
-                max_tokens=opts.max_tokens or 2048,
+                max_tokens=opts.max_tokens,
                 max_batch_size=opts.batch_size,
             )
         if opts.threads:
@@ -213,7 +212,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if opts.dry_run:
         print(
             f"dry run: {summary.done} files to translate ({summary.skipped} complete, {len(summary.failed)} unreadable), "
-            f"{summary.paragraphs} paragraphs, {summary.sentences} sentences, {summary.src_tokens} source tokens",
+            f"{summary.paragraphs} paragraphs, {summary.sentences} sentences, "
+            + (
+                f"{summary.src_tokens} source tokens"
+                if not summary.notes
+                else "source tokens not counted"
+            ),
             file=sys.stderr,
         )
         for note in summary.notes:
@@ -260,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     for noisy in ("httpx", "huggingface_hub", "transformers", "urllib3", "filelock"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.command == "translate":

@@ -141,38 +141,39 @@ def _matches(rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(Path(rel).name, p) for p in patterns)
 
 
+def _folder_files(root: Path, out_resolved: Path) -> Iterator[tuple[Path, str]]:
+    """Files under ``root`` with their relative paths (hidden files and the output folder left out)."""
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if (
+            path.is_file()
+            and out_resolved not in path.resolve().parents
+            and not any(part.startswith(".") for part in rel.parts)
+        ):
+            yield path, rel.as_posix()
+
+
 def discover(inputs: list[Path], outdir: Path, opts: JobOptions) -> list[FileTask]:
     """Input files with their output paths relative to ``outdir`` (folders mirrored)."""
     out_resolved = outdir.resolve()
-    many = len(inputs) > 1
     tasks: list[FileTask] = []
     for inp in inputs:
         if not inp.exists():
             raise InputFileError(f"{inp}: no such file or folder")
-        if inp.is_dir() and (
-            inp.resolve() == out_resolved or out_resolved in inp.resolve().parents
-        ):
+        if inp.is_file():
+            if not _matches(inp.name, opts.exclude):
+                tasks.append(FileTask(inp, inp.name, detect_format(inp, opts.format)))
+            continue
+        root = inp.resolve()
+        if root == out_resolved or out_resolved in root.parents:
             raise InputFileError(
                 f"{inp}: the output folder {outdir} would overwrite the input; choose another -o folder"
             )
-        if inp.is_file():
-            pairs: Iterator[tuple[Path, str]] = iter([(inp, inp.name)])
-        else:
-            root = inp.resolve()
-            pairs = (
-                (p, (f"{inp.resolve().name}/" if many else "") + p.relative_to(root).as_posix())
-                for p in sorted(root.rglob("*"))
-                if p.is_file()
-                and out_resolved not in p.resolve().parents
-                and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            )
-        for path, rel in pairs:
-            rel_in = rel.split("/", 1)[1] if many and not inp.is_file() else rel
-            if inp.is_dir() and opts.include and not _matches(rel_in, opts.include):
+        prefix = f"{root.name}/" if len(inputs) > 1 else ""
+        for path, rel in _folder_files(root, out_resolved):
+            if (opts.include and not _matches(rel, opts.include)) or _matches(rel, opts.exclude):
                 continue
-            if opts.exclude and _matches(rel_in, opts.exclude):
-                continue
-            tasks.append(FileTask(path, rel, detect_format(path, opts.format)))
+            tasks.append(FileTask(path, prefix + rel, detect_format(path, opts.format)))
     seen: dict[str, Path] = {}
     for t in tasks:
         if t.rel in seen:

@@ -7,14 +7,20 @@ safetensors weights are used where the checkpoint has them.
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from fa2en.errors import ModelNotFoundError
 from fa2en.families import FAMILIES, Family, detect_family
 from fa2en.presets import DEFAULT_MODEL, Preset, get_preset, models_dir
+
+log = logging.getLogger("fa2en")
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,30 @@ def hub_offline() -> bool:
         os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")
         for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
     )
+
+
+@cache
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """True when a TCP connection to the Hugging Face hub can be opened (checked once per process)."""
+    host = (
+        urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname
+        or "huggingface.co"
+    )
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def local_only(src: ModelSource) -> bool:
+    """Whether ``src`` must be loaded without the network (a folder, offline mode, or no network)."""
+    if src.local or hub_offline():
+        return True
+    if not hub_reachable():
+        log.warning("notice: the Hugging Face hub cannot be reached; using the local cache only")
+        return True
+    return False
 
 
 def _check_checkpoint_dir(path: Path) -> None:
@@ -72,13 +102,18 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSource:
 
 def _missing_message(src: ModelSource, error: Exception) -> str:
     local = models_dir() / (src.preset.name if src.preset else src.name.split("/")[-1])
-    why = "the hub is offline (HF_HUB_OFFLINE=1)" if hub_offline() else "it could not be downloaded"
+    first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    if hub_offline():
+        why = "the hub is offline (HF_HUB_OFFLINE=1)"
+    elif not hub_reachable():
+        why = "the Hugging Face hub cannot be reached from this machine"
+    else:
+        why = f"it could not be downloaded ({first_line})"
     return (
         f"model {src.name!r} ({src.location}) is not available: it is not in {local}/ nor in the "
         f"Hugging Face cache, and {why}. Fetch it once on a machine with internet: "
         f"'python scripts/download_model.py {src.preset.name if src.preset else src.location}' "
-        f"(saves into models/), or pass --model /path/to/checkpoint. ({type(error).__name__}: "
-        f"{str(error).splitlines()[0][:200] if str(error) else ''})"
+        "(saves into models/), or pass --model /path/to/checkpoint."
     )
 
 
@@ -89,7 +124,7 @@ def load_tokenizer(src: ModelSource) -> Any:
     try:
         return AutoTokenizer.from_pretrained(
             src.location,
-            local_files_only=src.local or hub_offline(),
+            local_files_only=local_only(src),
             trust_remote_code=bool(src.preset and src.preset.trust_remote_code),
         )
     except (OSError, ValueError) as exc:
@@ -104,7 +139,7 @@ def load_model(src: ModelSource, device: str, dtype: Any) -> tuple[Any, Any, Fam
 
     tokenizer = load_tokenizer(src)
     kwargs: dict[str, Any] = {
-        "local_files_only": src.local or hub_offline(),
+        "local_files_only": local_only(src),
         "trust_remote_code": bool(src.preset and src.preset.trust_remote_code),
     }
     try:

@@ -41,7 +41,9 @@ def _worker_main(
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the run
         results.put(("error", rank, None, f"{type(exc).__name__}: {exc}", None))
         return
-    results.put(("ready", rank, None, translator.describe(), None))
+    results.put(
+        ("ready", rank, None, {**translator.describe(), "max_tokens": translator.max_tokens}, None)
+    )
     while True:
         task = tasks.get()
         if task is None:
@@ -83,7 +85,7 @@ class WorkerPool:
         count_tokens: Callable[[list[str]], list[int]],
         *,
         threads_per_worker: int = 0,
-        max_tokens: int = 2048,
+        max_tokens: int | None = None,
         max_batch_size: int = 64,
         start_timeout: float = 600.0,
     ) -> None:
@@ -128,6 +130,8 @@ class WorkerPool:
                 raise Fa2enError(f"worker {rank} could not load the model: {info}")
             self.workers[rank].ready = True
             self.info = info
+            # batch exactly as a single Translator would, so results do not depend on the workers
+            self.max_tokens = self.max_tokens or info["max_tokens"]
             log.info("worker %d ready on %s", rank, self.workers[rank].device)
 
     def describe(self) -> dict[str, Any]:

@@ -62,7 +62,6 @@ class RayTranslator:
         address: str | None = None,
         actors: int = 1,
         gpus_per_actor: float = 0.0,
-        max_tokens: int = 2048,
         max_batch_size: int = 64,
     ) -> None:
         try:
@@ -80,7 +79,6 @@ class RayTranslator:
         self.count_tokens = count_tokens
         self.actors = max(1, actors)
         self.gpus_per_actor = gpus_per_actor
-        self.max_tokens = max_tokens
         self.max_batch_size = max_batch_size
         self.stats = Stats()
         self.load_seconds = 0.0

@@ -15,6 +15,26 @@ from pathlib import Path
 from typing import Any
 
 FAMILIES = ("marian", "nllb", "m2m100", "mbart50", "mt5")
+
+#: Real model shapes for benchmarks with random weights (vocabulary as large as the text allows).
+SHAPES = {
+    "opus": {
+        "family": "marian",
+        "d_model": 512,
+        "layers": 6,
+        "heads": 8,
+        "ffn": 2048,
+        "vocab_size": 32000,
+    },
+    "nllb600m": {
+        "family": "nllb",
+        "d_model": 1024,
+        "layers": 12,
+        "heads": 16,
+        "ffn": 4096,
+        "vocab_size": 32000,
+    },
+}
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
 
 
@@ -225,3 +245,11 @@ def train_memorizer(
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+def build_shaped(shape: str, texts: Sequence[str], out: Path) -> Path:
+    """A random-weight checkpoint of a real model shape (see :data:`SHAPES`) in ``out``."""
+    dims = dict(SHAPES[shape])
+    family = dims.pop("family")
+    vocab = dims.pop("vocab_size")
+    return build_checkpoint(family, texts, out, vocab_size=vocab, max_positions=1024, **dims)

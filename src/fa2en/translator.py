@@ -16,7 +16,7 @@ from typing import Any
 
 from fa2en.backends import Backend, GenerationOptions
 from fa2en.batching import join_pieces, make_batches, split_long
-from fa2en.errors import Fa2enError
+from fa2en.errors import Fa2enError, ModelNotFoundError
 from fa2en.families import Family
 from fa2en.loading import ModelSource, load_model, resolve
 from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
@@ -129,7 +129,7 @@ class Translator:
             try:
                 tokenizer, gen_backend, family = load_ct2(src, dev, dtype, **ct2_options)
             except Fa2enError as exc:
-                if backend == "ctranslate2":
+                if backend == "ctranslate2" or isinstance(exc, ModelNotFoundError):
                     raise
                 log.warning("notice: using the transformers backend because %s", exc)
                 engine = "transformers"

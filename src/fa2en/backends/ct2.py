@@ -18,7 +18,7 @@ from typing import Any
 from fa2en.backends import GenerationOptions
 from fa2en.errors import Fa2enError
 from fa2en.families import FAMILIES, Family, detect_family
-from fa2en.loading import ModelSource, hub_offline, load_tokenizer
+from fa2en.loading import ModelSource, load_tokenizer, local_only
 from fa2en.presets import models_dir
 
 log = logging.getLogger("fa2en")
@@ -54,7 +54,7 @@ def checkpoint_dir(src: ModelSource) -> Path:
     from huggingface_hub import snapshot_download
 
     try:
-        return Path(snapshot_download(src.location, local_files_only=hub_offline()))
+        return Path(snapshot_download(src.location, local_files_only=local_only(src)))
     except Exception as exc:  # noqa: BLE001 - the hub raises many kinds
         from fa2en.errors import ModelNotFoundError
         from fa2en.loading import _missing_message
@@ -99,11 +99,14 @@ class CTranslate2Backend:
 
     name = "ctranslate2"
 
-    def __init__(self, translator: Any, tokenizer: Any, device: str, compute_type: str) -> None:
+    def __init__(
+        self, translator: Any, tokenizer: Any, device: str, compute_type: str, replicas: int = 1
+    ) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
         self.device = device
         self.compute_type = compute_type
+        self.replicas = replicas
         self.options = GenerationOptions()
 
     def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
@@ -119,7 +122,8 @@ class CTranslate2Backend:
             "repetition_penalty": o.repetition_penalty,
             "no_repeat_ngram_size": o.no_repeat_ngram_size,
             "length_penalty": o.length_penalty,
-            "max_batch_size": 0,
+            # split the batch across the model replicas, which run in parallel (inter_threads)
+            "max_batch_size": -(-len(batch) // self.replicas),
         }
         if o.force_length:
             kwargs["min_decoding_length"] = max_new_tokens
@@ -139,9 +143,19 @@ class CTranslate2Backend:
 
 
 def load_ct2(
-    src: ModelSource, device: str, dtype: str = "auto", threads: int = 0, device_index: int = 0
+    src: ModelSource,
+    device: str,
+    dtype: str = "auto",
+    threads: int = 0,
+    device_index: int = 0,
+    replicas: int | None = None,
 ) -> tuple[Any, CTranslate2Backend, Family]:
-    """Convert (once) and load ``src`` with CTranslate2; return tokenizer, backend and family."""
+    """Convert (once) and load ``src`` with CTranslate2; return tokenizer, backend and family.
+
+    On CPU the ``threads`` (default: all cores) are spent as ``replicas`` model copies working on
+    parts of each batch in parallel (default: one per core, which measured fastest), each using
+    ``threads // replicas`` threads.
+    """
     import ctranslate2
     from transformers import AutoConfig
 
@@ -151,11 +165,19 @@ def load_ct2(
     family = FAMILIES[src.preset.family] if src.preset else detect_family(config, tokenizer)
     quantization = "float32" if compute_type == "float32" else compute_type
     path = convert(src, quantization)
+    gpu = device.startswith("cuda")
+    threads = threads or (os.cpu_count() or 1)
+    replicas = 1 if gpu else max(1, min(replicas or threads, threads))
     translator = ctranslate2.Translator(
         str(path),
-        device="cuda" if device.startswith("cuda") else "cpu",
+        device="cuda" if gpu else "cpu",
         device_index=int(device.split(":")[1]) if ":" in device else device_index,
         compute_type=compute_type,
-        intra_threads=threads or (os.cpu_count() or 1),
+        inter_threads=replicas,
+        intra_threads=max(1, threads // replicas),
     )
-    return tokenizer, CTranslate2Backend(translator, tokenizer, device, compute_type), family
+    return (
+        tokenizer,
+        CTranslate2Backend(translator, tokenizer, device, compute_type, replicas),
+        family,
+    )

@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
     )
     for noisy in ("httpx", "huggingface_hub", "transformers", "urllib3", "filelock"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     args = eval_parser(None).parse_args(argv)
     try:
         return cmd_eval(args)
