@@ -12,6 +12,12 @@ from fa2en.evaluate.cli import main
 from fa2en.evaluate.data import catalogue, load_testset, read_lines
 
 
+def _flores(data_dir: Path, tmp_path: Path, systems: dict[str, Path], *extra: str) -> dict:
+    """Score ``systems`` (name -> hypothesis file) on FLORES-200 devtest; the parsed --json."""
+    hyps = [a for name, path in systems.items() for a in ("--hyp", f"{name}={path}")]
+    return _run(tmp_path, "--ref", str(data_dir / "flores200" / "devtest.en"), *hyps, *extra)
+
+
 def _run(tmp_path: Path, *args: str) -> dict:
     out = tmp_path / "r.json"
     assert main([*args, "--json", str(out)]) == 0
@@ -40,39 +46,20 @@ def test_reproduces_the_published_leaderboard_scores(data_dir: Path, tmp_path: P
 def test_paired_significance_and_self_comparison(data_dir: Path, tmp_path: Path) -> None:
     hyp = data_dir / "leaderboard" / "flores200-devtest.nllb-200-distilled-600M.en"
     worse = tmp_path / "worse.en"
-    worse.write_text(
-        "\n".join(line.lower() if i % 2 else line for i, line in enumerate(read_lines(hyp))) + "\n",
-        encoding="utf-8",
-    )
-    res = _run(
-        tmp_path,
-        "--ref",
-        str(data_dir / "flores200" / "devtest.en"),
-        "--hyp",
-        f"a={hyp}",
-        "--hyp",
-        f"same={hyp}",
-        "--hyp",
-        f"worse={worse}",
-        "--metrics",
-        "bleu,chrf",
-        "--samples",
-        "200",
-    )
+    lines = [line.lower() if i % 2 else line for i, line in enumerate(read_lines(hyp))]
+    worse.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    systems = {"a": hyp, "same": hyp, "worse": worse}
+    res = _flores(data_dir, tmp_path, systems, "--metrics", "bleu,chrf", "--samples", "200")
     rows = {r["system"]: r for r in res["results"]}
     assert rows["a"]["p_value"] is None
     assert rows["same"]["p_value"] == {"bleu": 1.0, "chrf": 1.0}  # not significantly different
     assert rows["worse"]["p_value"]["bleu"] < 0.05 and rows["worse"]["baseline"] == "a"
     assert rows["worse"]["bleu"] < rows["a"]["bleu"]
     assert "paired-bootstrap" in rows["worse"]["signature"]["significance"]
-    ar = _run(
+    ar = _flores(
+        data_dir,
         tmp_path,
-        "--ref",
-        str(data_dir / "flores200" / "devtest.en"),
-        "--hyp",
-        f"a={hyp}",
-        "--hyp",
-        f"worse={worse}",
+        {"a": hyp, "worse": worse},
         "--metrics",
         "bleu",
         "--significance",
@@ -213,3 +200,17 @@ def test_hub_testset_offline_is_a_clear_error(
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     assert main(["--testset", "flores-plus-devtest", "--hyp", "a=b"]) == 2
     assert "comes from the Hugging Face hub" in capsys.readouterr().err
+
+
+def test_comet_is_skipped_with_a_note_when_unavailable(data_dir: Path, tmp_path: Path) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("comet") is not None:
+        pytest.skip("unbabel-comet is installed here")
+    hyp = data_dir / "leaderboard" / "flores200-devtest.nllb-200-distilled-600M.en"
+    res = _flores(
+        data_dir, tmp_path, {"a": hyp}, "--metrics", "bleu,comet", "--samples", "0", "--limit", "50"
+    )
+    (row,) = res["results"]
+    assert "comet" not in row and row["lines"] == 50
+    assert any(n.startswith("COMET skipped") for n in res["notes"])

@@ -102,9 +102,7 @@ def testsets_from(args: argparse.Namespace) -> list[TestSet]:
             if not ref:
                 raise Fa2enError(f"{args.ref} is empty")
             ts = TestSet(name, [], ref, origin=str(args.ref))
-        if args.limit:
-            ts = TestSet(ts.name, ts.src[: args.limit], ts.ref[: args.limit], ts.domain, ts.origin)
-        sets.append(ts)
+        sets.append(ts.limited(args.limit))
     elif args.src:
         raise Fa2enError("--src needs --ref")
     if not sets:

@@ -28,6 +28,15 @@ class TestSet:
     ref: list[str]
     domain: str = ""
     origin: str = ""
+    total: int = 0  # lines in the full set when this is a --limit subset (0: not a subset)
+
+    def limited(self, limit: int | None) -> TestSet:
+        """The first ``limit`` lines (remembering the full length, to check hypothesis files)."""
+        if not limit or limit >= len(self.ref):
+            return self
+        return TestSet(
+            self.name, self.src[:limit], self.ref[:limit], self.domain, self.origin, len(self.ref)
+        )
 
     def __len__(self) -> int:
         return len(self.src)
@@ -102,7 +111,4 @@ def load_testset(name: str, data_dir: Path | None = None, limit: int | None = No
     else:
         root = data_dir or default_dir
         ts = from_files(root / spec["src"], root / spec["ref"], name)
-    ts = TestSet(name, ts.src, ts.ref, spec.get("domain", ""), ts.origin)
-    if limit:
-        ts = TestSet(ts.name, ts.src[:limit], ts.ref[:limit], ts.domain, ts.origin)
-    return ts
+    return TestSet(name, ts.src, ts.ref, spec.get("domain", ""), ts.origin).limited(limit)

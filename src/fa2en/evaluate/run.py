@@ -89,12 +89,13 @@ def check_hypotheses(
             lines = read_lines(sys_.hyp_file)
             if not lines or not any(line.strip() for line in lines):
                 raise Fa2enError(f"hypothesis file {sys_.hyp_file} is empty; nothing was scored")
-            if len(lines) != len(ts.ref):
+            expected = ts.total or len(ts.ref)
+            if len(lines) != expected:
                 raise Fa2enError(
                     f"hypothesis file {sys_.hyp_file} has {len(lines)} lines but test set {ts.name!r} has "
-                    f"{len(ts.ref)} references; nothing was scored"
+                    f"{expected} references; nothing was scored"
                 )
-            hyps[(ts.name, sys_.name)] = lines
+            hyps[(ts.name, sys_.name)] = lines[: len(ts.ref)]
     return hyps
 
 
