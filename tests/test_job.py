@@ -261,3 +261,19 @@ def test_killed_run_resumes_without_loss_or_redoing(
         assert (out / f"a{i:03d}.txt").read_text(encoding="utf-8") == article(i, 1)
     assert {name: (out / name).stat().st_mtime_ns for name in first} == first
     assert not list(out.rglob("*.fa2en-tmp"))
+
+
+def test_progress_bar_on_a_terminal(
+    tmp_path: Path,
+    memorizer: Path,
+    article_pairs: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("\n\n".join(fa for fa, _ in article_pairs[:5]), encoding="utf-8")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    args = _args(src, tmp_path / "o", memorizer)
+    assert main([a for a in args if a != "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "translating" in err and "5/5" in err

@@ -151,6 +151,13 @@ def test_rebuild_wrapped_refills_to_width() -> None:
     assert tail == "End.\n"
 
 
+def test_markdown_links_keep_their_syntax() -> None:
+    text = "برای جزئیات [گزارش کامل](https://irna.ir/news/1) را بخوانید."
+    doc = segment_document(text, protect=True)
+    assert doc.sentences == ["برای جزئیات", "گزارش کامل", "را بخوانید."]
+    assert doc.rebuild(["For details", "the full report", "read."]) == "For details [the full report](https://irna.ir/news/1) read."
+
+
 def test_protected_spans_stay_out_of_sentences() -> None:
     doc = segment_document("برای نصب `pip install fa2en` را اجرا کنید.", protect=True)
     assert "`pip install fa2en`" not in "".join(doc.sentences)

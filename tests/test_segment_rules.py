@@ -80,6 +80,9 @@ def test_structural_marker(line: str, marker: str | None) -> None:
         ("ببینید https://irna.ir/news/1. را", ["https://irna.ir/news/1"]),
         ("دستور `pip install fa2en` را", ["`pip install fa2en`"]),
         ("به info@example.com بنویسید", ["info@example.com"]),
+        ("[اینجا](https://irna.ir/a) را ببینید", ["[", "](https://irna.ir/a)"]),
+        ("![عکس](img/a.png)", ["![", "](img/a.png)"]),
+        ("(منبع: https://irna.ir/a)", ["https://irna.ir/a"]),
     ],
 )
 def test_protected_span(text: str, spans: list[str]) -> None:

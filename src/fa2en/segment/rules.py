@@ -82,9 +82,12 @@ VERBATIM_LINE = re.compile("[ \\t]*(?:\\|.*|(?:[-*_][ \\t]*){3,}|```.*|~~~.*)")
 #: A code fence line (opens or closes a block kept verbatim).
 CODE_FENCE = re.compile("[ \\t]*(```|~~~)")
 
-#: Spans inside a sentence left untouched: URLs, e-mail addresses and ``inline code``.
+#: Spans inside a sentence left untouched: ``inline code``, the syntax of Markdown links and images
+#: (``[``/``![`` and ``](url)``: the link text is translated), URLs and e-mail addresses.
 PROTECTED_SPAN = re.compile(
-    r"`[^`\n]+`|(?:https?://|www\.)[^\s<>«»\"']+[^\s<>«»\"'.,;:!?؟،)]|[\w.+-]+@[\w-]+\.[\w.-]*\w"
+    r"`[^`\n]+`"
+    r"|!?\[(?=[^\]\n]*\]\([^)\s]*\))|\]\([^)\s]*\)"
+    r"|(?:https?://|www\.)[^\s<>«»\"'()]+[^\s<>«»\"'.,;:!?؟،()]|[\w.+-]+@[\w-]+\.[\w.-]*\w"
 )
 
 #: Line end that already closes a sentence (terminator, optional closers, or a colon).
