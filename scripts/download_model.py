@@ -35,15 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     target = models_dir() / (args.name or (preset.name if preset else repo.split("/")[-1]))
     from huggingface_hub import list_repo_files, snapshot_download
 
+    from fa2en.loading import checkpoint_patterns
+
     try:
-        files = list_repo_files(repo)
-        patterns = (
-            ["*.json", "*.model", "*.spm", "*.txt", "*.py"]
-            if preset and preset.trust_remote_code
-            else ["*.json", "*.model", "*.spm", "*.txt"]
-        )
-        patterns += (
-            ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["*.bin"]
+        patterns = checkpoint_patterns(
+            list_repo_files(repo), bool(preset and preset.trust_remote_code)
         )
         snapshot_download(repo, local_dir=target, allow_patterns=patterns)
     except Exception as exc:  # noqa: BLE001 - network and hub errors alike

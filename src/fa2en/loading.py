@@ -65,6 +65,13 @@ def local_only(src: ModelSource) -> bool:
     return False
 
 
+def checkpoint_patterns(repo_files: list[str], trust_remote_code: bool = False) -> list[str]:
+    """The files of a hub repository a translation needs: configs, tokenizer, one weight format."""
+    patterns = ["*.json", "*.model", "*.spm", "*.txt", *(["*.py"] if trust_remote_code else [])]
+    has_safetensors = any(f.endswith(".safetensors") for f in repo_files)
+    return patterns + (["*.safetensors"] if has_safetensors else ["*.bin"])
+
+
 def _check_checkpoint_dir(path: Path) -> None:
     if not (path / "config.json").is_file():
         raise ModelNotFoundError(
@@ -100,7 +107,8 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSource:
     )
 
 
-def _missing_message(src: ModelSource, error: Exception) -> str:
+def missing_model_message(src: ModelSource, error: Exception) -> str:
+    """One message naming the missing model, why it cannot be had, and how to fetch it."""
     local = models_dir() / (src.preset.name if src.preset else src.name.split("/")[-1])
     first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
     if hub_offline():
@@ -130,7 +138,7 @@ def load_tokenizer(src: ModelSource) -> Any:
     except (OSError, ValueError) as exc:
         if src.local:
             raise ModelNotFoundError(f"{src.location}: cannot load the tokenizer: {exc}") from exc
-        raise ModelNotFoundError(_missing_message(src, exc)) from exc
+        raise ModelNotFoundError(missing_model_message(src, exc)) from exc
 
 
 def load_model(src: ModelSource, device: str, dtype: Any) -> tuple[Any, Any, Family]:
@@ -154,7 +162,7 @@ def load_model(src: ModelSource, device: str, dtype: Any) -> tuple[Any, Any, Fam
     except (OSError, ValueError) as exc:
         if src.local:
             raise ModelNotFoundError(f"{src.location}: cannot load the model: {exc}") from exc
-        raise ModelNotFoundError(_missing_message(src, exc)) from exc
+        raise ModelNotFoundError(missing_model_message(src, exc)) from exc
     model.to(device).eval()
     family = detect_family(config, tokenizer)
     if src.preset and src.preset.family != family.name:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from fa2en.backends import Backend, GenerationOptions
 from fa2en.batching import join_pieces, make_batches, split_long
@@ -53,6 +54,15 @@ def default_max_tokens(backend: str, device: str) -> int:
     if device.startswith("cuda"):
         return 16384
     return 1024 if backend == "ctranslate2" else 2048
+
+
+class _Piece(NamedTuple):
+    """A unit of generation: a whole input, or a clause group of an over-long one."""
+
+    ids: list[int]
+    source: int  # index of the unique input text it belongs to
+    sep: str  # the separator that followed it in the source ("" for a whole text)
+    first: bool  # the first piece of its text (progress counts each text once)
 
 
 class Translator:
@@ -211,43 +221,41 @@ class Translator:
             )
         t0 = time.perf_counter()
         prepared = [self.prepare(s) for s in sentences]
-        unique = list(dict.fromkeys(p for p in prepared if p))
-        pieces, owner, seps = self._pieces(unique)
-        outputs = self._run(pieces, owner, progress, prepared)
-        parts: dict[int, list[str]] = {u: [] for u in range(len(unique))}
-        glue: dict[int, list[str]] = {u: [] for u in range(len(unique))}
-        for (u, _), text, sep in zip(owner, outputs, seps, strict=True):
-            parts[u].append(text)
-            glue[u].append(sep)
-        result = {unique[u]: join_pieces(parts[u], glue[u]) for u in parts}
+        counts = Counter(p for p in prepared if p)
+        unique = list(counts)
+        pieces = self._pieces(unique)
+        outputs = self._run(
+            pieces, progress, [counts[unique[p.source]] if p.first else 0 for p in pieces]
+        )
+        texts: dict[int, list[str]] = defaultdict(list)
+        seps: dict[int, list[str]] = defaultdict(list)
+        for piece, text in zip(pieces, outputs, strict=True):
+            texts[piece.source].append(text)
+            seps[piece.source].append(piece.sep)
+        result = {unique[u]: join_pieces(texts[u], seps[u]) for u in texts}
         self.stats.sentences += len(sentences)
         self.stats.unique += len(unique)
         self.stats.seconds += time.perf_counter() - t0
         return [result[p] if p else "" for p in prepared]
 
-    def _pieces(
-        self, unique: list[str]
-    ) -> tuple[list[list[int]], list[tuple[int, int]], list[str]]:
-        """Token ids of every piece to generate, (unique index, piece index) and separator of each."""
-        ids = self.encode(unique)
-        pieces: list[list[int]] = []
-        owner: list[tuple[int, int]] = []
-        seps: list[str] = []
-        for u, (text, tok) in enumerate(zip(unique, ids, strict=True)):
-            if len(tok) <= self.max_input_tokens:
-                pieces.append(tok)
-                owner.append((u, 0))
-                seps.append("")
+    def _pieces(self, unique: list[str]) -> list[_Piece]:
+        """What to generate: each text whole, or split at clauses when it is over the input limit."""
+        pieces: list[_Piece] = []
+        for u, (text, ids) in enumerate(zip(unique, self.encode(unique), strict=True)):
+            if len(ids) <= self.max_input_tokens:
+                pieces.append(_Piece(ids, u, "", True))
                 continue
             parts = split_long(text, lambda t: len(self.encode([t])[0]), self.max_input_tokens)
-            self.stats.split_inputs.append(len(tok))
+            self.stats.split_inputs.append(len(ids))
             log.info(
                 "input of %d tokens split into %d pieces (limit %d)",
-                len(tok),
+                len(ids),
                 len(parts),
                 self.max_input_tokens,
             )
-            for k, part_ids in enumerate(self.encode([p for p, _ in parts])):
+            for k, (part_ids, (_, sep)) in enumerate(
+                zip(self.encode([p for p, _ in parts]), parts, strict=True)
+            ):
                 if len(part_ids) > self.max_input_tokens:
                     log.warning(
                         "a %d-token run without spaces or clauses is cut to %d tokens",
@@ -255,44 +263,31 @@ class Translator:
                         self.max_input_tokens,
                     )
                     part_ids = part_ids[: self.max_input_tokens - 1] + part_ids[-1:]
-                pieces.append(part_ids)
-                owner.append((u, k))
-                seps.append(parts[k][1])
-        return pieces, owner, seps
+                pieces.append(_Piece(part_ids, u, sep, k == 0))
+        return pieces
 
     def _run(
-        self,
-        pieces: list[list[int]],
-        owner: list[tuple[int, int]],
-        progress: Callable[[int], None] | None,
-        prepared: list[str],
+        self, pieces: list[_Piece], progress: Callable[[int], None] | None, weights: list[int]
     ) -> list[str]:
-        """Generate every piece in length-sorted batches; return texts in piece order."""
+        """Generate every piece in length-sorted batches; return the texts in piece order.
+
+        ``weights``: how many input sentences each piece completes, for ``progress``.
+        """
+        ids = [p.ids for p in pieces]
         outputs: list[str] = [""] * len(pieces)
-        weight = self._progress_weights(owner, prepared)
         forced = getattr(getattr(self.backend, "options", None), "forced_bos_token_id", None)
-        for batch in make_batches([len(p) for p in pieces], self.max_tokens, self.max_batch_size):
-            for i, out_ids in self._generate_safely(batch, pieces):
+        for batch in make_batches([len(x) for x in ids], self.max_tokens, self.max_batch_size):
+            for i, out_ids in self._generate_safely(batch, ids):
                 if out_ids and out_ids[0] == forced:
                     out_ids = out_ids[1:]
                 outputs[i] = self.tokenizer.decode(out_ids, skip_special_tokens=True)
                 self.stats.out_tokens += len(out_ids)
             self.stats.batches += 1
             self.stats.pieces += len(batch)
-            self.stats.src_tokens += sum(len(pieces[i]) for i in batch)
+            self.stats.src_tokens += sum(len(ids[i]) for i in batch)
             if progress:
-                progress(sum(weight[i] for i in batch))
+                progress(sum(weights[i] for i in batch))
         return outputs
-
-    def _progress_weights(self, owner: list[tuple[int, int]], prepared: list[str]) -> list[int]:
-        """How many input sentences each piece completes (the first piece of each unique text)."""
-        uniques = list(dict.fromkeys(p for p in prepared if p))
-        count = {u: 0 for u in range(len(uniques))}
-        index = {t: i for i, t in enumerate(uniques)}
-        for p in prepared:
-            if p:
-                count[index[p]] += 1
-        return [count[u] if k == 0 else 0 for u, k in owner]
 
     def _generate_safely(
         self, batch: list[int], pieces: list[list[int]]

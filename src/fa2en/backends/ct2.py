@@ -16,9 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from fa2en.backends import GenerationOptions
-from fa2en.errors import Fa2enError
+from fa2en.errors import Fa2enError, ModelNotFoundError
 from fa2en.families import FAMILIES, Family, detect_family
-from fa2en.loading import ModelSource, load_tokenizer, local_only
+from fa2en.loading import (
+    ModelSource,
+    checkpoint_patterns,
+    load_tokenizer,
+    local_only,
+    missing_model_message,
+)
 from fa2en.presets import models_dir
 
 log = logging.getLogger("fa2en")
@@ -51,15 +57,17 @@ def checkpoint_dir(src: ModelSource) -> Path:
     """The local folder of ``src`` (a hub model is looked up in, or fetched into, the HF cache)."""
     if src.local:
         return Path(src.location)
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import list_repo_files, snapshot_download
 
     try:
-        return Path(snapshot_download(src.location, local_files_only=local_only(src)))
+        if local_only(src):
+            return Path(snapshot_download(src.location, local_files_only=True))
+        patterns = checkpoint_patterns(
+            list_repo_files(src.location), bool(src.preset and src.preset.trust_remote_code)
+        )
+        return Path(snapshot_download(src.location, allow_patterns=patterns))
     except Exception as exc:  # noqa: BLE001 - the hub raises many kinds
-        from fa2en.errors import ModelNotFoundError
-        from fa2en.loading import _missing_message
-
-        raise ModelNotFoundError(_missing_message(src, exc)) from exc
+        raise ModelNotFoundError(missing_model_message(src, exc)) from exc
 
 
 def fingerprint(folder: Path) -> str:
