@@ -83,6 +83,11 @@ from fa2en.segment import detect_wrap_width, segment_document, split_sentences
             id="missing-space-after-period",
         ),
         pytest.param(
+            'سپس رفت. او گفت «دیر یا زود برمی‌گردند. "',
+            ["سپس رفت.", 'او گفت «دیر یا زود برمی‌گردند. "'],
+            id="stray-closing-quote",
+        ),
+        pytest.param(
             "تورم به ۳.۵ درصد رسید. این رقم در سال ۲۰۰۰. بالاتر بود.",
             ["تورم به ۳.۵ درصد رسید.", "این رقم در سال ۲۰۰۰.", "بالاتر بود."],
             id="decimals-and-years",
@@ -155,7 +160,10 @@ def test_markdown_links_keep_their_syntax() -> None:
     text = "برای جزئیات [گزارش کامل](https://irna.ir/news/1) را بخوانید."
     doc = segment_document(text, protect=True)
     assert doc.sentences == ["برای جزئیات", "گزارش کامل", "را بخوانید."]
-    assert doc.rebuild(["For details", "the full report", "read."]) == "For details [the full report](https://irna.ir/news/1) read."
+    assert (
+        doc.rebuild(["For details", "the full report", "read."])
+        == "For details [the full report](https://irna.ir/news/1) read."
+    )
 
 
 def test_protected_spans_stay_out_of_sentences() -> None:

@@ -102,6 +102,12 @@ def sentence_spans(block: str, width: int | None = None) -> list[tuple[int, int]
             start = dateline.end()
             while block[start] in _WS:
                 start += 1
-        spans.append((start, stop))
+        if spans and not any(ch.isalnum() for ch in block[start:stop]):
+            spans[-1] = (
+                spans[-1][0],
+                stop,
+            )  # a stray closing quote or dash belongs to the sentence before
+        else:
+            spans.append((start, stop))
         start = end
     return spans
