@@ -226,7 +226,10 @@ def run_job(
     load_translator: Callable[[], Any],
     progress: Any = None,
 ) -> Summary:
-    """Translate ``inputs`` into ``outdir``; return the summary (``load_translator`` is called once, lazily).
+    """Translate ``inputs`` into ``outdir``; return the summary.
+
+    ``load_translator`` is called once, and only if there is work: it returns a translator, or for a
+    dry run (``opts.dry_run``) a function that counts the source tokens of a list of sentences.
 
     ``progress``: a tqdm-like bar (``total``, ``update``, ``refresh``) advanced per sentence.
     """
@@ -285,11 +288,11 @@ def run_job(
     return summary
 
 
-def _dry_run(pending: list[FileTask], summary: Summary, load_translator: Callable[[], Any]) -> None:
+def _dry_run(pending: list[FileTask], summary: Summary, load_counter: Callable[[], Any]) -> None:
     """Count files, sentences and source tokens; no model weights are loaded."""
     summary.done = len(pending)
     try:
-        count = load_translator()
+        count = load_counter()
         summary.src_tokens = sum(count([s for t in pending for s in t.sentences]))
     except Fa2enError as exc:
         summary.notes.append(f"tokens not counted: {exc}")
