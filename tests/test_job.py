@@ -277,3 +277,41 @@ def test_progress_bar_on_a_terminal(
     assert main([a for a in args if a != "--quiet"]) == 0
     err = capsys.readouterr().err
     assert "translating" in err and "5/5" in err
+
+
+def test_memory_holds_one_wave_of_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many files, only the current wave's contents are in memory while translating."""
+    from fa2en import job
+    from fa2en.translator import Stats
+
+    src = tmp_path / "many"
+    src.mkdir()
+    for i in range(12):
+        (src / f"{i:02d}.txt").write_text(f"جمله {i} یک.\n\nجمله {i} دو.\n", encoding="utf-8")
+    live: set[int] = set()
+    peak: list[int] = []
+    real_load, real_unload = job.load_task, job.FileTask.unload
+
+    def load(task: job.FileTask, opts: job.JobOptions) -> None:
+        real_load(task, opts)
+        live.add(id(task))
+
+    def unload(task: job.FileTask) -> None:
+        real_unload(task)
+        live.discard(id(task))
+
+    class Echo:  # stands in for a model: this test is about memory, not translation
+        stats = Stats()
+
+        def translate(self, sentences: list[str], progress: object = None) -> list[str]:
+            peak.append(len(live))
+            return [f"<{s}>" for s in sentences]
+
+    monkeypatch.setattr(job, "load_task", load)
+    monkeypatch.setattr(job.FileTask, "unload", unload)
+    opts = job.JobOptions(wave_sentences=4)
+    summary = job.run_job([src], tmp_path / "out", opts, Echo)
+    assert summary.done == 12 and len(peak) == 6 and max(peak) == 2 and not live
+    assert (tmp_path / "out" / "03.txt").read_text(
+        encoding="utf-8"
+    ) == "<جمله 3 یک.>\n\n<جمله 3 دو.>\n"

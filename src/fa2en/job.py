@@ -80,11 +80,13 @@ class JobOptions:
 
 @dataclass
 class FileTask:
-    """One input file on its way through the job."""
+    """One input file on its way through the job; its content is loaded only while in use."""
 
     source: Path
     rel: str
     fmt: str
+    sha256: str = ""
+    n_sentences: int = 0
     data: bytes = b""
     text: str = ""
     docs: list[Document] = field(default_factory=list)
@@ -93,6 +95,10 @@ class FileTask:
     def sentences(self) -> list[str]:
         """All sentences of the file, in order."""
         return [s for d in self.docs for s in d.sentences]
+
+    def unload(self) -> None:
+        """Drop the content (the job holds at most one wave of files in memory)."""
+        self.data, self.text, self.docs = b"", "", []
 
 
 @dataclass
@@ -197,6 +203,8 @@ def load_task(task: FileTask, opts: JobOptions) -> None:
     task.text = decode(task.data)
     fmt = make_format(task.fmt, fields=opts.fields, column=opts.column, wrapped=opts.wrapped)
     task.docs = fmt.parse(task.text)
+    task.sha256 = sha256_bytes(task.data)
+    task.n_sentences = len(task.sentences)
 
 
 def render(task: FileTask, translations: dict[str, str], opts: JobOptions) -> bytes:
@@ -211,7 +219,7 @@ def _waves(tasks: list[FileTask], size: int) -> Iterator[list[FileTask]]:
     count = 0
     for t in tasks:
         wave.append(t)
-        count += len(t.sentences)
+        count += t.n_sentences
         if count >= size:
             yield wave
             wave, count = [], 0
@@ -240,30 +248,24 @@ def run_job(
     if not opts.dry_run and (n := remove_stale_temporaries(outdir)):
         event("cleanup", removed_temporary_files=n)
     pending: list[FileTask] = []
-    for task in tasks:
+    counter = _TokenCounter(load_translator) if opts.dry_run else None
+    for task in tasks:  # first pass: check, count and skip, one file in memory at a time
         try:
             load_task(task, opts)
         except InputFileError as exc:
-            summary.failed.append((str(task.source), str(exc)))
-            event("failed", file=str(task.source), reason=str(exc))
+            _failed(summary, task, exc)
             continue
         summary.paragraphs += sum(d.n_paragraphs for d in task.docs)
-        sig = opts.signature(task.fmt)
-        if not opts.overwrite and not opts.dry_run:
-            if manifest.is_complete(task.rel, sha256_bytes(task.data), sig):
-                summary.skipped += 1
-                event("skipped", file=task.rel, reason="complete")
-                continue
-            if (outdir / task.rel).exists() and not manifest.knows(task.rel):
-                summary.skipped += 1
-                summary.notes.append(
-                    f"{outdir / task.rel} exists and was not written by fa2en; kept (use --overwrite)"
-                )
-                continue
+        if _skip(task, outdir, opts, manifest, summary):
+            continue
+        if counter:
+            summary.src_tokens += counter(task.sentences)
+        task.unload()
         pending.append(task)
-    summary.sentences = sum(len(t.sentences) for t in pending)
+    summary.sentences = sum(t.n_sentences for t in pending)
     if opts.dry_run:
-        _dry_run(pending, summary, load_translator)
+        summary.done = len(pending)
+        summary.notes += counter.notes if counter else []
     elif pending:
         translator = load_translator()
         try:
@@ -288,14 +290,45 @@ def run_job(
     return summary
 
 
-def _dry_run(pending: list[FileTask], summary: Summary, load_counter: Callable[[], Any]) -> None:
-    """Count files, sentences and source tokens; no model weights are loaded."""
-    summary.done = len(pending)
-    try:
-        count = load_counter()
-        summary.src_tokens = sum(count([s for t in pending for s in t.sentences]))
-    except Fa2enError as exc:
-        summary.notes.append(f"tokens not counted: {exc}")
+def _failed(summary: Summary, task: FileTask, exc: InputFileError) -> None:
+    summary.failed.append((str(task.source), str(exc)))
+    event("failed", file=str(task.source), reason=str(exc))
+
+
+def _skip(
+    task: FileTask, outdir: Path, opts: JobOptions, manifest: Manifest, summary: Summary
+) -> bool:
+    """True (and counted) when the output is complete, or is a file fa2en did not write."""
+    if opts.overwrite or opts.dry_run:
+        return False
+    if manifest.is_complete(task.rel, task.sha256, opts.signature(task.fmt)):
+        summary.skipped += 1
+        event("skipped", file=task.rel, reason="complete")
+        return True
+    if (outdir / task.rel).exists() and not manifest.knows(task.rel):
+        summary.skipped += 1
+        summary.notes.append(
+            f"{outdir / task.rel} exists and was not written by fa2en; kept (use --overwrite)"
+        )
+        return True
+    return False
+
+
+class _TokenCounter:
+    """For --dry-run: counts source tokens with the tokenizer, loaded on first use (no weights)."""
+
+    def __init__(self, load: Callable[[], Any]) -> None:
+        self.load = load
+        self.count: Any = None
+        self.notes: list[str] = []
+
+    def __call__(self, sentences: list[str]) -> int:
+        if self.count is None and not self.notes:
+            try:
+                self.count = self.load()
+            except Fa2enError as exc:
+                self.notes.append(f"tokens not counted: {exc}")
+        return sum(self.count(sentences)) if self.count and sentences else 0
 
 
 def _translate(
@@ -307,34 +340,40 @@ def _translate(
     translator: Any,
     progress: Any,
 ) -> None:
-    """Translate the pending files wave by wave, writing each file as soon as its wave is done."""
-    waves = [
-        (w, list(dict.fromkeys(s for t in w for s in t.sentences)))
-        for w in _waves(pending, opts.wave_sentences)
-    ]
+    """Second pass: wave by wave, load the files, translate their sentences together, write them."""
     if progress is not None:
-        progress.total = sum(len(s) for _, s in waves)
+        progress.total = summary.sentences
         progress.refresh()
-    for wave, sentences in waves:
+    for wave in _waves(pending, opts.wave_sentences):
+        loaded = []
+        for task in wave:
+            try:
+                load_task(task, opts)
+                loaded.append(task)
+            except InputFileError as exc:  # changed or vanished since the first pass
+                _failed(summary, task, exc)
+        sentences = list(dict.fromkeys(s for t in loaded for s in t.sentences))
         before_src, before_out = translator.stats.src_tokens, translator.stats.out_tokens
         outputs = translator.translate(
             sentences, progress=progress.update if progress is not None else None
         )
+        if progress is not None:  # repeated sentences were translated once; count them done too
+            progress.update(sum(t.n_sentences for t in loaded) - len(sentences))
         summary.src_tokens += translator.stats.src_tokens - before_src
         summary.out_tokens += translator.stats.out_tokens - before_out
         translations = dict(zip(sentences, outputs, strict=True))
-        for task in wave:
+        for task in loaded:
             data = render(task, translations, opts)
-            sig = opts.signature(task.fmt)
             atomic_write(
                 outdir / task.rel,
                 data,
-                before_rename=lambda t=task, d=data, s=sig: manifest.record(
-                    t.rel, sha256_bytes(t.data), s, d, len(t.sentences)
+                before_rename=lambda t=task, d=data: manifest.record(
+                    t.rel, t.sha256, opts.signature(t.fmt), d, t.n_sentences
                 ),
             )
             summary.done += 1
-            event("done", file=task.rel, sentences=len(task.sentences))
+            event("done", file=task.rel, sentences=task.n_sentences)
+            task.unload()
 
 
 def translate_stream(text: str, opts: JobOptions, translator: Any) -> str:
@@ -342,9 +381,7 @@ def translate_stream(text: str, opts: JobOptions, translator: Any) -> str:
     fmt = make_format(
         opts.format or "text", fields=opts.fields, column=opts.column, wrapped=opts.wrapped
     )
-    task = FileTask(
-        Path("-"), "-", opts.format or "text", text.encode("utf-8"), text, fmt.parse(text)
-    )
+    task = FileTask(Path("-"), "-", opts.format or "text", text=text, docs=fmt.parse(text))
     sentences = list(dict.fromkeys(task.sentences))
     translations = dict(zip(sentences, translator.translate(sentences), strict=True))
     return render(task, translations, opts).decode("utf-8")
