@@ -87,7 +87,6 @@ class FileTask:
     fmt: str
     sha256: str = ""
     n_sentences: int = 0
-    data: bytes = b""
     text: str = ""
     docs: list[Document] = field(default_factory=list)
 
@@ -98,7 +97,7 @@ class FileTask:
 
     def unload(self) -> None:
         """Drop the content (the job holds at most one wave of files in memory)."""
-        self.data, self.text, self.docs = b"", "", []
+        self.text, self.docs = "", []
 
 
 @dataclass
@@ -197,13 +196,13 @@ def discover(inputs: list[Path], outdir: Path, opts: JobOptions) -> list[FileTas
 def load_task(task: FileTask, opts: JobOptions) -> None:
     """Read, decode and segment one file (raises :class:`InputFileError` with the reason)."""
     try:
-        task.data = task.source.read_bytes()
+        data = task.source.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read: {exc.strerror or exc}") from exc
-    task.text = decode(task.data)
+    task.text = decode(data)
     fmt = make_format(task.fmt, fields=opts.fields, column=opts.column, wrapped=opts.wrapped)
     task.docs = fmt.parse(task.text)
-    task.sha256 = sha256_bytes(task.data)
+    task.sha256 = sha256_bytes(data)
     task.n_sentences = len(task.sentences)
 
 
