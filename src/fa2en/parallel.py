@@ -30,7 +30,11 @@ def _worker_main(
     rank: int, device: str, threads: int, load_kwargs: dict[str, Any], tasks: Any, results: Any
 ) -> None:
     """A worker process: load the model once, then translate batches until told to stop."""
+    import signal
+
     import torch
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
 
     if threads:
         torch.set_num_threads(threads)
