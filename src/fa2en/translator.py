@@ -118,7 +118,8 @@ class Translator:
         """Load a model by preset name, hub id or path and return a ready translator.
 
         ``options`` are decoding options (``do_sample``, ``top_p``, ``length_penalty``, ...) passed
-        to every backend; ``backend`` is ``transformers``, ``ctranslate2`` or ``auto``.
+        to every backend; ``backend`` is ``transformers`` (the reference, the library's default),
+        ``ctranslate2`` or ``auto`` (CTranslate2 where it can run: the command line's default).
         ``max_tokens`` (padded source tokens per batch) defaults to what measured fastest for the
         backend and device (:func:`default_max_tokens`).
         """
