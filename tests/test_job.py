@@ -50,6 +50,8 @@ def test_rerun_skips_and_changes_are_redone(
     ) == f"id\ttext\n8\t{article_pairs[13][1]}\n"
     assert main(_args(src, out, memorizer, "--digits", "keep")) == 0  # options changed: all redone
     assert "4 done, 0 skipped" in capsys.readouterr().err
+    assert main(_args(src, out, memorizer, "--normalize", "false")) == 0
+    assert "4 done, 0 skipped" in capsys.readouterr().err
 
 
 def test_include_exclude_and_several_inputs(

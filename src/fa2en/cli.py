@@ -50,6 +50,12 @@ def translate_parser(sub: Any) -> None:
     p.add_argument("--max-tokens", type=int, help="padded source tokens per batch")
     p.add_argument("--batch-size", type=int, help="most sentences per batch")
     p.add_argument(
+        "--normalize",
+        type=_bool,
+        metavar="BOOL",
+        help="normalise Persian before translating (default true)",
+    )
+    p.add_argument(
         "--digits", choices=["ascii", "persian", "keep"], help="normalise digits to (default ascii)"
     )
     p.add_argument("--remove-diacritics", type=_bool, metavar="BOOL")
@@ -112,7 +118,6 @@ def merged_options(args: argparse.Namespace) -> Any:
 
 def _load_kwargs(opts: Any, threads: int) -> dict[str, Any]:
     """Translator.load arguments (all but the device) for these options."""
-    from fa2en import Normalizer
 
     return {
         "model": opts.model,
@@ -121,7 +126,7 @@ def _load_kwargs(opts: Any, threads: int) -> dict[str, Any]:
         "num_beams": opts.beams,
         "max_tokens": opts.max_tokens,
         "max_batch_size": opts.batch_size,
-        "normalize": Normalizer(digits=opts.digits, remove_diacritics=opts.remove_diacritics),
+        "normalize": opts.normalizer() or False,
         **({"ct2": {"threads": threads}} if threads else {}),
     }
 
@@ -176,10 +181,9 @@ def _token_counter_factory(opts: Any) -> Any:
 
     def load() -> Any:
         from fa2en.loading import load_tokenizer, resolve
-        from fa2en.normalize import Normalizer
 
         tok = load_tokenizer(resolve(opts.model))
-        norm = Normalizer(digits=opts.digits, remove_diacritics=opts.remove_diacritics)
+        norm = opts.normalizer() or (lambda t: " ".join(t.split()))
         return lambda texts: (
             [len(ids) for ids in tok([norm(t) for t in texts])["input_ids"]] if texts else []
         )

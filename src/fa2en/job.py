@@ -21,6 +21,7 @@ from typing import Any
 from fa2en.errors import Fa2enError, InputFileError
 from fa2en.formats import decode, detect_format, make_format
 from fa2en.manifest import Manifest, atomic_write, remove_stale_temporaries, sha256_bytes
+from fa2en.normalize import Normalizer
 from fa2en.segment import Document
 
 log = logging.getLogger("fa2en.job")
@@ -37,6 +38,7 @@ class JobOptions:
     beams: int | None = None
     max_tokens: int | None = None
     batch_size: int = 64
+    normalize: bool = True
     digits: str = "ascii"
     remove_diacritics: bool = False
     format: str | None = None
@@ -56,6 +58,14 @@ class JobOptions:
     ray_address: str | None = None
     gpus_per_actor: float = 0.0
 
+    def normalizer(self) -> Normalizer | None:
+        """The normaliser these options ask for (``None``: ``--normalize false``)."""
+        return (
+            Normalizer(digits=self.digits, remove_diacritics=self.remove_diacritics)
+            if self.normalize
+            else None
+        )
+
     def signature(self, fmt: str) -> str:
         """What an output depends on: model, decoding, normalisation and format options."""
         keep = {
@@ -65,6 +75,7 @@ class JobOptions:
                 "backend",
                 "dtype",
                 "beams",
+                "normalize",
                 "digits",
                 "remove_diacritics",
                 "wrapped",

@@ -10,13 +10,14 @@ the order, so the job writes exactly what the single-process path writes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
-import queue
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from typing import Any
 
 from fa2en.batching import make_batches
@@ -37,7 +38,6 @@ def _worker_main(
     signal.signal(
         signal.SIGINT, signal.SIG_IGN
     )  # Ctrl-C reaches the whole group; the parent decides
-
     if threads:
         torch.set_num_threads(threads)
     from fa2en.translator import Translator
@@ -45,30 +45,32 @@ def _worker_main(
     try:
         translator = Translator.load(device=device, **load_kwargs)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the run
-        results.put(("error", rank, None, f"{type(exc).__name__}: {exc}", None))
+        results.send(("error", None, f"{type(exc).__name__}: {exc}", None))
         return
-    results.put(
-        ("ready", rank, None, {**translator.describe(), "max_tokens": translator.max_tokens}, None)
+    results.send(
+        ("ready", None, {**translator.describe(), "max_tokens": translator.max_tokens}, None)
     )
-    while True:
-        task = tasks.get()
-        if task is None:
-            return
+    while (task := tasks.recv()) is not None:
         batch_id, sentences = task
         before = (translator.stats.src_tokens, translator.stats.out_tokens)
         out = translator.translate(sentences)
         tokens = (translator.stats.src_tokens - before[0], translator.stats.out_tokens - before[1])
-        results.put(("done", rank, batch_id, out, tokens))
+        results.send(("done", batch_id, out, tokens))
 
 
 @dataclass
 class _Worker:
+    """The parent's handle on a worker: its process and its own two pipes (no shared locks, so a
+    worker killed mid-message can only break its own pipe)."""
+
     rank: int
     device: str
     process: Any
-    tasks: Any
+    tasks: Any  # parent -> worker
+    results: Any  # worker -> parent
     busy: int | None = None
     ready: bool = False
+    dead: bool = False
 
 
 @dataclass
@@ -102,48 +104,60 @@ class WorkerPool:
         self.max_batch_size = max_batch_size
         self.stats = Stats()
         self.report = PoolReport(workers=len(devices))
-        self.load_seconds = 0.0
+        self.info: dict[str, Any] = {}
         ctx = mp.get_context("spawn")
-        self._results = ctx.Queue()
         self.workers: list[_Worker] = []
         t0 = time.perf_counter()
         for rank, device in enumerate(devices):
-            tasks = ctx.Queue()
+            task_out, task_in = ctx.Pipe(duplex=False)
+            result_out, result_in = ctx.Pipe(duplex=False)
             proc = ctx.Process(
                 target=_worker_main,
-                args=(rank, device, threads_per_worker, load_kwargs, tasks, self._results),
+                args=(rank, device, threads_per_worker, load_kwargs, task_out, result_in),
                 daemon=True,
             )
             proc.start()
-            self.workers.append(_Worker(rank, device, proc, tasks))
+            task_out.close()  # the parent keeps only its ends, so a dead worker reads as EOF
+            result_in.close()
+            self.workers.append(_Worker(rank, device, proc, task_in, result_out))
         self._wait_ready(start_timeout)
         self.load_seconds = time.perf_counter() - t0
 
+    def _messages(self, timeout: float) -> list[tuple[_Worker, tuple[Any, ...]]]:
+        """Messages that arrived within ``timeout``; a worker whose pipe broke is marked dead."""
+        live = {w.results: w for w in self.workers if not w.dead}
+        got = []
+        for conn in wait(list(live), timeout=timeout):
+            w = live[conn]
+            try:
+                got.append((w, conn.recv()))
+            except (EOFError, OSError):
+                w.dead = True
+        return got
+
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.time() + timeout
-        while not all(w.ready for w in self.workers):
-            try:
-                kind, rank, _, info, _ = self._results.get(timeout=1.0)
-            except queue.Empty:
-                if time.time() > deadline or all(
-                    not w.process.is_alive() for w in self.workers if not w.ready
-                ):
+        while not all(w.ready or w.dead for w in self.workers):
+            for w, (kind, _, info, _) in self._messages(1.0):
+                if kind == "error":
                     self.close()
-                    raise Fa2enError("workers did not start (see the log above)") from None
-                continue
-            if kind == "error":
+                    raise Fa2enError(f"worker {w.rank} could not load the model: {info}")
+                w.ready = True
+                self.info = info
+                log.info("worker %d ready on %s", w.rank, w.device)
+            if time.time() > deadline:
                 self.close()
-                raise Fa2enError(f"worker {rank} could not load the model: {info}")
-            self.workers[rank].ready = True
-            self.info = info
-            # batch exactly as a single Translator would, so results do not depend on the workers
-            self.max_tokens = self.max_tokens or info["max_tokens"]
-            log.info("worker %d ready on %s", rank, self.workers[rank].device)
+                raise Fa2enError("workers did not start in time")
+        if not any(w.ready for w in self.workers):
+            self.close()
+            raise Fa2enError("no worker started (see the log above)")
+        # batch exactly as a single Translator would, so results do not depend on the workers
+        self.max_tokens = self.max_tokens or self.info["max_tokens"]
 
     def describe(self) -> dict[str, Any]:
         """The workers' engine details plus their number."""
         return {
-            **getattr(self, "info", {}),
+            **self.info,
             "workers": len(self.workers),
             "devices": [w.device for w in self.workers],
         }
@@ -155,64 +169,64 @@ class WorkerPool:
         sentences = list(sentences)
         if not sentences:
             return []
-        lengths = self.count_tokens(sentences)
-        pending = make_batches(lengths, self.max_tokens, self.max_batch_size)  # longest first
-        batches = {i: b for i, b in enumerate(pending)}
-        todo = list(batches)
-        out: list[str | None] = [None] * len(sentences)
+        batches = make_batches(self.count_tokens(sentences), self.max_tokens, self.max_batch_size)
+        todo = list(range(len(batches)))  # longest first
+        out: list[str] = [""] * len(sentences)
         left = len(batches)
         while left:
             for w in self.workers:
-                if w.busy is None and todo and w.process.is_alive():
+                if w.busy is None and todo and w.ready and not w.dead:
                     w.busy = todo.pop(0)
-                    w.tasks.put((w.busy, [sentences[i] for i in batches[w.busy]]))
-            try:
-                kind, rank, batch_id, result, tokens = self._results.get(timeout=0.5)
-            except queue.Empty:
-                self._reap(todo)
-                continue
-            if kind != "done" or self.workers[rank].busy != batch_id:
-                continue
-            self.workers[rank].busy = None
-            for i, text in zip(batches[batch_id], result, strict=True):
-                out[i] = text
-            self.stats.src_tokens += tokens[0]
-            self.stats.out_tokens += tokens[1]
-            self.stats.batches += 1
-            self.report.batches_per_worker[rank] = self.report.batches_per_worker.get(rank, 0) + 1
-            left -= 1
-            if progress:
-                progress(len(batches[batch_id]))
+                    try:
+                        w.tasks.send((w.busy, [sentences[i] for i in batches[w.busy]]))
+                    except OSError:
+                        w.dead = True
+            for w, (_, batch_id, result, tokens) in self._messages(0.5):
+                if w.busy != batch_id:
+                    continue
+                w.busy = None
+                for i, text in zip(batches[batch_id], result, strict=True):
+                    out[i] = text
+                self.stats.src_tokens += tokens[0]
+                self.stats.out_tokens += tokens[1]
+                self.stats.batches += 1
+                self.report.batches_per_worker[w.rank] = (
+                    self.report.batches_per_worker.get(w.rank, 0) + 1
+                )
+                left -= 1
+                if progress:
+                    progress(len(batches[batch_id]))
+            self._reap(todo)
         self.stats.sentences += len(sentences)
-        return [t or "" for t in out]
+        return out
 
     def _reap(self, todo: list[int]) -> None:
-        """Hand the batch of every dead worker back to the queue; fail when none is left."""
+        """Hand the batch of every newly dead worker back to the queue; fail when none is left."""
         for w in self.workers:
-            if w.process.is_alive():
+            newly_dead = w.ready and (w.dead or not w.process.is_alive())
+            if not newly_dead:
                 continue
-            if w.busy is not None or w.ready:
-                why = f"worker {w.rank} ({w.device}) died (exit code {w.process.exitcode})"
-                if why not in self.report.died:
-                    self.report.died.append(why)
-                    log.warning("%s; its work goes to the others", why)
-                if w.busy is not None:
-                    todo.insert(0, w.busy)
-                    self.report.redone_batches += 1
-                    w.busy = None
-                w.ready = False
-        if not any(w.process.is_alive() for w in self.workers):
+            why = f"worker {w.rank} ({w.device}) died (exit code {w.process.exitcode})"
+            self.report.died.append(why)
+            log.warning("%s; its work goes to the others", why)
+            w.dead, w.ready = True, False
+            if w.busy is not None:
+                todo.insert(0, w.busy)
+                self.report.redone_batches += 1
+                w.busy = None
+        if not any(w.ready for w in self.workers):
             raise Fa2enError("every worker has died; rerun the same command to resume")
 
     def close(self) -> None:
         """Stop the workers."""
         for w in self.workers:
-            if w.process.is_alive():
-                w.tasks.put(None)
+            with contextlib.suppress(OSError):
+                w.tasks.send(None)
         for w in self.workers:
             w.process.join(timeout=10)
             if w.process.is_alive():
                 w.process.kill()
+                w.process.join(timeout=5)
 
     def __enter__(self) -> WorkerPool:
         return self
