@@ -24,7 +24,6 @@ class Family:
     code_pattern: str | None = None  # a regex that the tokens naming languages match
     default_src: str | None = None
     default_tgt: str | None = None
-    ct2_supported: bool = True
 
     @property
     def uses_codes(self) -> bool:
@@ -76,8 +75,8 @@ FAMILIES: dict[str, Family] = {
     "m2m100": Family("m2m100", r"__[a-z]{2,3}__", "fa", "en"),
     "mbart50": Family("mbart50", r"[a-z]{2}_[A-Z]{2}", "fa_IR", "en_XX"),
     "marian": Family("marian"),
-    "mt5": Family("mt5", ct2_supported=True),
-    "seq2seq": Family("seq2seq", ct2_supported=False),
+    "mt5": Family("mt5"),
+    "seq2seq": Family("seq2seq"),
 }
 
 

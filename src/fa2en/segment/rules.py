@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-#: Persian/Arabic letters (incl. ZWNJ, which joins word parts) and Latin letters.
+#: Persian/Arabic letters; FA_WORD adds harakat and ZWNJ (which joins word parts); DIGIT is
+#: ASCII, Persian and Arabic-Indic digits.
 FA_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06fa-\u06fc\u06ff\u067e\u0686\u0698\u06a9\u06af\u06cc"
 FA_WORD = f"[{FA_LETTER}\u064b-\u0655\u0670\u200c]"
 DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
@@ -18,10 +19,6 @@ TERMINATORS = ".!?\u061f\u2026"
 
 #: Closing quotes/brackets that belong to the sentence they follow: ``.»``, ``!")``.
 CLOSERS = "»\"'\u201d\u2019)\\]}"
-
-#: A terminator run plus its closers: the candidate end of a sentence.
-#: ``است.»`` -> ``.»``; ``چرا؟!`` -> ``؟!``; ``و...`` -> ``...``.
-END_RUN = re.compile(f"[{TERMINATORS}]+[{CLOSERS}]*")
 
 #: Where a sentence may end: a terminator run followed by whitespace or the end of the text, or a
 #: sentence-final terminator glued to the next Persian word (missing space: ``است.وی`` / ``شد؟او``).
@@ -35,7 +32,7 @@ CANDIDATE = re.compile(
 ELLIPSIS_ONLY = re.compile("(?:\u2026|\\.{2,})+[" + CLOSERS + "]*")
 
 #: A single letter right before a period is an initial or abbreviation, not a sentence end:
-#: ``ه.ش.``, ``ج.ا.ا.``, ``ع.``, ``J. Chem.``. (Captures the token before the period.)
+#: ``ه.ش.``, ``ج.ا.ا.``, ``ع.``, ``J. Chem.``. (Searched on the text just before the period.)
 SINGLE_LETTER = re.compile(f'(?:^|[\\s.(«"])[{FA_LETTER}A-Za-z][\u064b-\u0655\u0670]?$')
 
 #: Latin abbreviations that take a period but do not end a sentence.
@@ -47,9 +44,6 @@ LATIN_ABBREVIATIONS = frozenset(
 
 #: The Latin word right before a period (for :data:`LATIN_ABBREVIATIONS`).
 LATIN_WORD_BEFORE = re.compile("([A-Za-z]+)$")
-
-#: A number right before a period at the start of a line is a list marker (``۱. ``, ``2. ``).
-LIST_NUMBER_AT_LINE_START = re.compile(f"(?:^|\\n)[ \\t]*[{DIGIT}]{{1,3}}$")
 
 #: Words that continue a sentence after a quoted question or exclamation:
 #: ``«چرا؟» پرسید.`` is one sentence. A quote ending in ``.»`` always ends the sentence.
@@ -78,9 +72,6 @@ STRUCTURAL_MARKER = re.compile(
 
 #: Lines kept verbatim, never translated: Markdown tables, horizontal rules, code fences.
 VERBATIM_LINE = re.compile("[ \\t]*(?:\\|.*|(?:[-*_][ \\t]*){3,}|```.*|~~~.*)")
-
-#: A code fence line (opens or closes a block kept verbatim).
-CODE_FENCE = re.compile("[ \\t]*(```|~~~)")
 
 #: Spans inside a sentence left untouched: ``inline code``, the syntax of Markdown links and images
 #: (``[``/``![`` and ``](url)``: the link text is translated), URLs and e-mail addresses.
