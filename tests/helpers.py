@@ -37,19 +37,20 @@ def build_articles(root: Path, pairs: list[tuple[str, str]]) -> dict[str, str]:
     return {rel: expected for rel, (_, expected) in files.items()}
 
 
-def translate_args(src: Path, out: Path, memorizer: Path, *extra: str) -> list[str]:
-    """``fa2en translate`` arguments for the memorising model, exact and quiet."""
+def translate_args(src: Path | str, out: Path | None, memorizer: Path, *extra: str) -> list[str]:
+    """``fa2en translate`` arguments for the memorising model, exact and quiet (no -o: stdout)."""
     return [
         "translate",
         str(src),
-        "-o",
-        str(out),
-        "--model",
-        str(memorizer),
-        "--backend",
-        "transformers",
-        "--beams",
-        "1",
-        "--quiet",
-        *extra,
+        *(["-o", str(out)] if out is not None else []),
+        *[
+            "--model",
+            str(memorizer),
+            "--backend",
+            "transformers",
+            "--beams",
+            "1",
+            "--quiet",
+            *extra,
+        ],
     ]

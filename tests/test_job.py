@@ -147,21 +147,7 @@ def test_stdin_to_stdout(
     monkeypatch.setattr(
         sys, "stdin", io.StringIO(f"{article_pairs[0][0]}\n\n{article_pairs[1][0]}\n")
     )
-    assert (
-        main(
-            [
-                "translate",
-                "-",
-                "--model",
-                str(memorizer),
-                "--backend",
-                "transformers",
-                "--beams",
-                "1",
-            ]
-        )
-        == 0
-    )
+    assert main(_args("-", None, memorizer)) == 0
     assert capsys.readouterr().out == f"{article_pairs[0][1]}\n\n{article_pairs[1][1]}\n"
 
 
@@ -317,3 +303,55 @@ def test_memory_holds_one_wave_of_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert (tmp_path / "out" / "03.txt").read_text(
         encoding="utf-8"
     ) == "<جمله 3 یک.>\n\n<جمله 3 دو.>\n"
+
+
+def test_all_files_batched_together_and_repeats_translated_once(tmp_path: Path) -> None:
+    from fa2en import job
+    from fa2en.translator import Stats
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("خبر مشترک.\n\nجمله الف.\n", encoding="utf-8")
+    (src / "b.txt").write_text("جمله ب.\n\nخبر مشترک.\n", encoding="utf-8")
+    calls: list[list[str]] = []
+
+    class Echo:  # stands in for a model: this test is about what reaches it
+        stats = Stats()
+
+        def translate(self, sentences: list[str], progress: object = None) -> list[str]:
+            calls.append(list(sentences))
+            return [f"<{s}>" for s in sentences]
+
+    summary = job.run_job([src], tmp_path / "out", job.JobOptions(), Echo)
+    assert summary.done == 2 and summary.sentences == 4
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(["خبر مشترک.", "جمله الف.", "جمله ب."])
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == "<جمله ب.>\n\n<خبر مشترک.>\n"
+
+
+def test_worker_deaths_reach_the_summary_and_the_pool_is_closed(tmp_path: Path) -> None:
+    from fa2en import job
+    from fa2en.parallel import PoolReport
+    from fa2en.translator import Stats
+
+    src = tmp_path / "a.txt"
+    src.write_text("جمله.", encoding="utf-8")
+
+    class Pool:  # the WorkerPool interface, without processes
+        stats = Stats()
+        report = PoolReport(
+            workers=2, died=["worker 1 (cpu) died (exit code -9)"], redone_batches=1
+        )
+        closed = False
+
+        def translate(self, sentences: list[str], progress: object = None) -> list[str]:
+            return [f"<{s}>" for s in sentences]
+
+        def close(self) -> None:
+            Pool.closed = True
+
+    summary = job.run_job([src], tmp_path / "out", job.JobOptions(), Pool)
+    assert summary.done == 1 and Pool.closed
+    assert (
+        "worker 1 (cpu) died (exit code -9); its unfinished batches were redone by the others"
+        in str(summary)
+    )

@@ -16,11 +16,16 @@ from collections.abc import Callable, Sequence
 CLAUSE_SEPARATORS = ("؛;", "،,", ":")
 
 
+def longest_first(lengths: Sequence[int]) -> list[int]:
+    """Indices of ``lengths`` from the longest to the shortest (ties in input order)."""
+    return sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+
+
 def make_batches(lengths: Sequence[int], max_tokens: int, max_batch_size: int) -> list[list[int]]:
     """Indices of ``lengths`` grouped into length-sorted batches under the two limits."""
     if max_tokens < 1 or max_batch_size < 1:
         raise ValueError("max_tokens and max_batch_size must be at least 1")
-    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    order = longest_first(lengths)
     batches: list[list[int]] = []
     batch: list[int] = []
     longest = 0

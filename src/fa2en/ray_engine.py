@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from fa2en.batching import longest_first
 from fa2en.errors import Fa2enError
 from fa2en.translator import Stats
 
@@ -104,8 +105,7 @@ class RayTranslator:
         sentences = list(sentences)
         if not sentences:
             return []
-        lengths = self.count_tokens(sentences)
-        order = sorted(range(len(sentences)), key=lambda i: (-lengths[i], i))
+        order = longest_first(self.count_tokens(sentences))  # as the single-process batches
         ds = ray.data.from_items([{"index": i, "text": sentences[i]} for i in order])
         mapped = ds.map_batches(
             _TranslateActor,

@@ -1,0 +1,67 @@
+"""The resume manifest and atomic writes: what survives a kill at any moment."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from fa2en.manifest import (
+    MANIFEST_NAME,
+    TMP_SUFFIX,
+    Manifest,
+    atomic_write,
+    remove_stale_temporaries,
+    sha256_bytes,
+)
+
+
+def test_complete_only_when_source_options_and_output_match(tmp_path: Path) -> None:
+    m = Manifest(tmp_path)
+    atomic_write(
+        tmp_path / "a.txt",
+        b"english",
+        before_rename=lambda: m.record("a.txt", "src1", "opts", b"english", 3),
+    )
+    again = Manifest(tmp_path)  # read back from disk
+    assert again.is_complete("a.txt", "src1", "opts")
+    assert not again.is_complete("a.txt", "src2", "opts")  # the source changed
+    assert not again.is_complete("a.txt", "src1", "other")  # the options changed
+    (tmp_path / "a.txt").write_bytes(b"tampered")
+    assert not again.is_complete("a.txt", "src1", "opts")  # the output is not what was recorded
+    (tmp_path / "a.txt").unlink()
+    assert not again.is_complete("a.txt", "src1", "opts") and again.knows("a.txt")
+
+
+def test_a_torn_last_line_is_ignored(tmp_path: Path) -> None:
+    m = Manifest(tmp_path)
+    m.record("a.txt", "s", "o", b"x", 1)
+    (tmp_path / "a.txt").write_bytes(b"x")
+    with open(tmp_path / MANIFEST_NAME, "a", encoding="utf-8") as fh:
+        fh.write('{"path": "b.txt", "source_sha')  # killed mid-write
+    again = Manifest(tmp_path)
+    assert again.is_complete("a.txt", "s", "o") and not again.knows("b.txt")
+
+
+def test_record_before_rename_and_no_half_files(tmp_path: Path) -> None:
+    """A kill between the record and the rename leaves the old output, which the record disowns."""
+    m = Manifest(tmp_path)
+    (tmp_path / "a.txt").write_bytes(b"old")
+
+    def killed() -> None:
+        m.record("a.txt", "s", "o", b"new", 1)
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(KeyboardInterrupt):
+        atomic_write(tmp_path / "a.txt", b"new", before_rename=killed)
+    assert (tmp_path / "a.txt").read_bytes() == b"old"
+    assert not Manifest(tmp_path).is_complete("a.txt", "s", "o")
+    assert not list(tmp_path.glob(f"*{TMP_SUFFIX}"))
+    assert sha256_bytes(b"new") == Manifest(tmp_path).entries["a.txt"].output_sha256
+
+
+def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / f".a.txt.123{TMP_SUFFIX}").write_bytes(b"half")
+    (tmp_path / "keep.txt").write_bytes(b"x")
+    assert remove_stale_temporaries(tmp_path) == 1
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["keep.txt"]
