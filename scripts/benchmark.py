@@ -33,7 +33,7 @@ from typing import Any
 from benchlib import DATA, random_model
 
 from fa2en.profiling import measure
-from fa2en.toymodels import SHAPES
+from fa2en.testing.toymodels import SHAPES
 
 LENGTH_A, LENGTH_B = 1.0, 8  # output ~ as long as the input, as in fa->en news
 

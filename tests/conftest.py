@@ -57,7 +57,7 @@ def memorizer(
     """A tiny Marian model trained in this session to reproduce ``memorized_pairs``."""
     import torch
 
-    from fa2en.toymodels import train_memorizer
+    from fa2en.testing.toymodels import train_memorizer
 
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     return train_memorizer(memorized_pairs, tmp_path_factory.mktemp("memorizer"), steps=300)
@@ -66,7 +66,7 @@ def memorizer(
 @pytest.fixture(scope="session")
 def toy_checkpoints(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, Path]:
     """Random-weight checkpoints of every real family, with tokenizers trained here."""
-    from fa2en.toymodels import FAMILIES, build_checkpoint
+    from fa2en.testing.toymodels import FAMILIES, build_checkpoint
 
     fa = (data_dir / "tico19" / "dev.fa").read_text(encoding="utf-8").splitlines()[:200]
     en = (data_dir / "tico19" / "dev.en").read_text(encoding="utf-8").splitlines()[:200]

@@ -15,3 +15,15 @@ class LanguageCodeError(Fa2enError):
 
 class InputFileError(Fa2enError):
     """An input file that cannot be read or parsed; the message names the file and the reason."""
+
+
+class ConfigError(Fa2enError):
+    """An option, configuration file or preset that is not valid; the message names it."""
+
+
+class DeviceUnavailableError(Fa2enError):
+    """A device that was asked for but is not there (exit code 3)."""
+
+
+class TranslationError(Fa2enError):
+    """A sentence that could not be translated; the message says why."""

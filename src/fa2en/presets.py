@@ -1,21 +1,31 @@
-"""Model presets: one YAML file per model under ``configs/models/``, read into :class:`Preset`."""
+"""Model presets: one YAML file per model, read into :class:`Preset`.
+
+The presets that ship with fa2en are package data (``fa2en/configs/models/*.yaml``, also reachable as
+``configs/models/`` in a checkout). A user's own presets folders add to them: ``FA2EN_PRESETS``
+(folders separated by ``:``) or ``fa2en --presets DIR``; a user preset replaces a shipped one of the
+same name.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from fa2en.errors import ConfigError
+
 DEFAULT_MODEL = "nllb-200-distilled-600M"
+PRESETS_ENV = "FA2EN_PRESETS"
 
 
 @dataclass(frozen=True)
-class Generation:
-    """Generation defaults: beams and length limits (output length = a * input tokens + b)."""
+class GenerationDefaults:
+    """A preset's decoding defaults: beams and length limits (output cap = a * input tokens + b)."""
 
     num_beams: int = 4
     max_input_tokens: int = 512
@@ -36,43 +46,75 @@ class Preset:
     params: str = ""
     disk: str = ""
     licence: str = ""
+    note: str = ""
     trust_remote_code: bool = False
-    generation: Generation = field(default_factory=Generation)
+    generation: GenerationDefaults = field(default_factory=GenerationDefaults)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Preset:
-        """Build a preset from a parsed YAML mapping."""
+    def from_dict(cls, data: dict[str, Any], origin: str = "preset") -> Preset:
+        """Build a preset from a parsed YAML mapping (unknown keys are an error naming ``origin``)."""
+        if not isinstance(data, dict):
+            raise ConfigError(f"{origin}: a preset must be a YAML mapping")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(
+                f"{origin}: unknown preset key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
         data = dict(data)
-        data["generation"] = Generation(**(data.get("generation") or {}))
-        return cls(**data)
-
-
-def project_root() -> Path:
-    """The project folder (holding ``configs/`` and ``models/``); ``FA2EN_HOME`` overrides it."""
-    env = os.environ.get("FA2EN_HOME")
-    return Path(env) if env else Path(__file__).resolve().parents[2]
+        try:
+            data["generation"] = GenerationDefaults(**(data.get("generation") or {}))
+            return cls(**data)
+        except TypeError as exc:
+            raise ConfigError(f"{origin}: {exc}") from exc
 
 
 def config_dir() -> Path:
-    """The ``configs/`` folder."""
-    return project_root() / "configs"
+    """The packaged ``configs/`` folder: job defaults, job configs, test sets, presets."""
+    return Path(str(resources.files("fa2en") / "configs"))
+
+
+def checkout_root() -> Path | None:
+    """The source checkout fa2en runs from (``pyproject.toml`` beside ``src/``), else ``None``."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / "src" / "fa2en").is_dir() else None
 
 
 def models_dir() -> Path:
-    """The ``models/`` folder where local checkpoints live; ``FA2EN_MODELS`` overrides it."""
+    """Where local checkpoints live: ``FA2EN_MODELS``, else the checkout's or the current ``models/``."""
     env = os.environ.get("FA2EN_MODELS")
-    return Path(env) if env else project_root() / "models"
+    if env:
+        return Path(env)
+    root = checkout_root()
+    return (root or Path.cwd()) / "models"
+
+
+def preset_dirs() -> list[Path]:
+    """Folders presets are read from: the packaged ones, then the user's (later ones win)."""
+    user = [Path(p) for p in os.environ.get(PRESETS_ENV, "").split(os.pathsep) if p]
+    missing = [p for p in user if not p.is_dir()]
+    if missing:
+        raise ConfigError(f"presets folder not found: {missing[0]} (from {PRESETS_ENV} or --presets)")
+    return [config_dir() / "models", *user]
 
 
 @cache
-def load_presets(folder: Path | None = None) -> dict[str, Preset]:
-    """All presets in ``configs/models/``, by name."""
-    folder = folder or config_dir() / "models"
-    presets = {}
-    for path in sorted(folder.glob("*.yaml")):
-        preset = Preset.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
-        presets[preset.name] = preset
+def _load(folders: tuple[Path, ...]) -> dict[str, Preset]:
+    presets: dict[str, Preset] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+            preset = Preset.from_dict(data, str(path))
+            presets[preset.name] = preset
     return presets
+
+
+def load_presets() -> dict[str, Preset]:
+    """All presets, by name (packaged, then the user's folders)."""
+    return _load(tuple(preset_dirs()))
 
 
 def get_preset(name: str) -> Preset | None:

@@ -22,7 +22,7 @@ from fa2en.families import Family
 from fa2en.loading import ModelSource, load_model, resolve
 from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
 from fa2en.normalize import Normalizer
-from fa2en.presets import Generation
+from fa2en.presets import GenerationDefaults as Generation
 
 log = logging.getLogger("fa2en")
 

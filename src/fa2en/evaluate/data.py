@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from fa2en.errors import Fa2enError
-from fa2en.presets import config_dir, project_root
+from fa2en.presets import checkout_root, config_dir
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def read_lines(path: Path) -> list[str]:
 def catalogue() -> tuple[Path, dict[str, dict[str, Any]]]:
     """The default data folder and the test-set entries of ``configs/testsets.yaml``."""
     data = yaml.safe_load((config_dir() / "testsets.yaml").read_text(encoding="utf-8"))
-    return (project_root() / data["data_dir"]).resolve(), data["testsets"]
+    return ((checkout_root() or Path.cwd()) / data["data_dir"]).resolve(), data["testsets"]
 
 
 def from_files(src: Path, ref: Path, name: str | None = None) -> TestSet:
