@@ -21,8 +21,18 @@ def longest_first(lengths: Sequence[int]) -> list[int]:
     return sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
 
 
-def make_batches(lengths: Sequence[int], max_tokens: int, max_batch_size: int) -> list[list[int]]:
-    """Indices of ``lengths`` grouped into length-sorted batches under the two limits."""
+def make_batches(
+    lengths: Sequence[int],
+    max_tokens: int,
+    max_batch_size: int,
+    caps: Sequence[int] | None = None,
+) -> list[list[int]]:
+    """Indices of ``lengths`` grouped into length-sorted batches under the two limits.
+
+    ``caps`` (one output cap per input, not increasing with decreasing length): a batch only holds
+    inputs of one cap, so that a batch's output limit is each member's own and batch-mates cannot
+    change a result, at any beam size.
+    """
     if max_tokens < 1 or max_batch_size < 1:
         raise ValueError("max_tokens and max_batch_size must be at least 1")
     order = longest_first(lengths)
@@ -31,7 +41,9 @@ def make_batches(lengths: Sequence[int], max_tokens: int, max_batch_size: int) -
     longest = 0
     for i in order:
         size = max(longest, lengths[i])
-        if batch and (len(batch) >= max_batch_size or size * (len(batch) + 1) > max_tokens):
+        full = len(batch) >= max_batch_size or size * (len(batch) + 1) > max_tokens
+        other_cap = caps is not None and bool(batch) and caps[batch[0]] != caps[i]
+        if batch and (full or other_cap):
             batches.append(batch)
             batch, size = [], lengths[i]
         batch.append(i)

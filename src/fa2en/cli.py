@@ -1,22 +1,35 @@
-"""The ``fa2en`` command line: a thin layer over :mod:`fa2en.job`, :mod:`fa2en.presets` and evaluation."""
+"""The ``fa2en`` command line: it parses and prints; the work is done by the modules it calls.
+
+Exit codes: 0 all done, 1 some files (or sentences) failed, 2 usage or configuration error, 3 model
+or device unavailable, 4 a published score not reproduced (``eval --check``), 130 interrupted.
+Errors are one line on standard error; ``--debug`` shows the traceback too.
+"""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
+import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from fa2en.errors import Fa2enError
-from fa2en.evaluate.cli import cmd_eval, eval_parser
-from fa2en.presets import config_dir, load_presets, models_dir
+from fa2en.errors import DeviceUnavailableError, Fa2enError, InputFileError, ModelNotFoundError
 
 log = logging.getLogger("fa2en")
+
+#: Loggers of libraries fa2en uses that speak up too much unless ``-v``.
+NOISY_LOGGERS = (
+    "httpx",
+    "huggingface_hub",
+    "transformers",
+    "urllib3",
+    "filelock",
+    "sacrebleu",
+    "ray",
+)
 
 
 def _bool(text: str) -> bool:
@@ -29,176 +42,104 @@ def _bool(text: str) -> bool:
 
 def translate_parser(sub: Any) -> None:
     """Options of ``fa2en translate`` (every default is None: configs/defaults.yaml fills them)."""
+    from fa2en.backends import backend_names
+    from fa2en.backends.ct2 import COMPUTE_TYPES
+    from fa2en.backends.hf import PRECISIONS
+    from fa2en.formats import FORMATS
+    from fa2en.normalize import DIGIT_MODES
+    from fa2en.options import ENGINES
+
     p = sub.add_parser(
         "translate",
         help="translate files, folders or stdin",
         description="Translate Persian files to English.",
     )
     p.add_argument("inputs", nargs="+", help="files, folders (recursive) or - for stdin to stdout")
-    p.add_argument("-o", "--output", type=Path, help="output folder (mirrors the input folders)")
-    p.add_argument("--config", type=Path, help="YAML file of options (see configs/gpu-job.yaml)")
-    p.add_argument("--model", help="preset name, hub id or checkpoint folder")
-    p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
-    p.add_argument("--backend", choices=["auto", "transformers", "ctranslate2"])
-    p.add_argument(
-        "--dtype",
-        "--precision",
-        dest="dtype",
-        help="auto, float32, bfloat16, float16, int8, int8_float16",
+    job = p.add_argument_group("job")
+    job.add_argument("-o", "--output", type=Path, help="output folder (mirrors the input folders)")
+    job.add_argument("--config", type=Path, help="YAML file of options (see configs/gpu-job.yaml)")
+    job.add_argument(
+        "--overwrite",
+        action="store_true",
+        default=None,
+        help="redo complete and hand-edited outputs",
     )
-    p.add_argument("--beams", type=int)
-    p.add_argument("--max-tokens", type=int, help="padded source tokens per batch")
-    p.add_argument("--batch-size", type=int, help="most sentences per batch")
-    p.add_argument(
-        "--normalize",
-        type=_bool,
-        metavar="BOOL",
-        help="normalise Persian before translating (default true)",
-    )
-    p.add_argument(
-        "--digits", choices=["ascii", "persian", "keep"], help="normalise digits to (default ascii)"
-    )
-    p.add_argument("--remove-diacritics", type=_bool, metavar="BOOL")
-    p.add_argument(
-        "--format", choices=["text", "markdown", "jsonl", "tsv"], help="override the extension"
-    )
-    p.add_argument("--fields", nargs="+", help="JSONL fields to translate (default: text)")
-    p.add_argument("--column", help="TSV column to translate (default: text)")
-    p.add_argument(
-        "--wrapped", type=_bool, metavar="BOOL", help="the input is hard-wrapped (default: detect)"
-    )
-    p.add_argument(
-        "--include", action="append", help="glob of files to take from folders (repeatable)"
-    )
-    p.add_argument("--exclude", action="append", help="glob of files to leave out (repeatable)")
-    p.add_argument(
-        "--overwrite", action="store_true", default=None, help="redo complete outputs too"
-    )
-    p.add_argument(
+    job.add_argument(
         "--dry-run",
         action="store_true",
         default=None,
         help="count files, sentences and tokens only",
     )
-    p.add_argument("--quiet", action="store_true", default=None, help="no progress bar")
-    p.add_argument(
+    job.add_argument("--quiet", action="store_true", default=None, help="no progress bar")
+    job.add_argument(
         "--wave-sentences", type=int, help="sentences translated together before writing"
     )
-    p.add_argument("--threads", type=int, help="CPU threads (0: all; with --workers: per worker)")
-    p.add_argument("--devices", help="GPUs to use, one worker each: 0,1,2,3 or all")
-    p.add_argument("--workers", type=int, help="CPU worker processes (each loads the model once)")
-    p.add_argument(
-        "--engine", choices=["local", "ray"], help="local processes (default) or a Ray cluster"
+    model = p.add_argument_group("model and decoding")
+    model.add_argument("--model", help="preset name, hub id or checkpoint folder")
+    model.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
+    model.add_argument("--backend", choices=backend_names())
+    model.add_argument(
+        "--dtype",
+        "--precision",
+        dest="dtype",
+        choices=["auto", *dict.fromkeys([*PRECISIONS, *COMPUTE_TYPES])],
     )
-    p.add_argument("--ray-address", help="Ray cluster address (default: start Ray on this machine)")
-    p.add_argument("--gpus-per-actor", type=float, help="GPUs per Ray actor (0: CPU actors)")
-
-
-def merged_options(args: argparse.Namespace) -> Any:
-    """JobOptions from configs/defaults.yaml, then --config, then the command line."""
-    from fa2en.job import JobOptions
-
-    known = {f.name for f in dataclasses.fields(JobOptions)}
-    values: dict[str, Any] = {}
-    for path in [config_dir() / "defaults.yaml", args.config]:
-        if path is None:
-            continue
-        if not path.is_file():
-            raise Fa2enError(f"config file not found: {path}")
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        unknown = set(data) - known
-        if unknown:
-            raise Fa2enError(
-                f"{path}: unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
-            )
-        values |= data
-    values |= {k: v for k, v in vars(args).items() if k in known and v is not None}
-    return JobOptions(**values)
-
-
-def _load_kwargs(opts: Any, threads: int) -> dict[str, Any]:
-    """Translator.load arguments (all but the device) for these options."""
-
-    return {
-        "model": opts.model,
-        "backend": opts.backend,
-        "dtype": opts.dtype,
-        "num_beams": opts.beams,
-        "max_tokens": opts.max_tokens,
-        "max_batch_size": opts.batch_size,
-        "normalize": opts.normalizer() or False,
-        **({"ct2": {"threads": threads}} if threads else {}),
-    }
-
-
-def _translator_factory(opts: Any) -> Any:
-    """A loader of the translator these options ask for: one process, a worker pool, or Ray."""
-    from fa2en.parallel import WorkerPool, parse_devices, threads_for
-
-    def load() -> Any:
-        devices = parse_devices(opts.devices, opts.workers)
-        if opts.engine == "ray":
-            from fa2en.ray_engine import RayTranslator
-
-            return RayTranslator(
-                _load_kwargs(opts, opts.threads),
-                _token_counter_factory(opts)(),
-                address=opts.ray_address,
-                actors=len(devices or [opts.device]),
-                gpus_per_actor=opts.gpus_per_actor,
-                max_batch_size=opts.batch_size,
-            )
-        if devices:
-            threads = opts.threads or (threads_for(len(devices)) if devices[0] == "cpu" else 0)
-            log.info(
-                "event=workers count=%d devices=%s threads_per_worker=%d",
-                len(devices),
-                ",".join(devices),
-                threads,
-            )
-            return WorkerPool(
-                devices,
-                _load_kwargs(opts, threads),
-                _token_counter_factory(opts)(),
-                threads_per_worker=threads,
-                max_tokens=opts.max_tokens,
-                max_batch_size=opts.batch_size,
-            )
-        if opts.threads:
-            import torch
-
-            torch.set_num_threads(opts.threads)
-        from fa2en import Translator
-
-        kwargs = _load_kwargs(opts, opts.threads)
-        return Translator.load(kwargs.pop("model"), opts.device, **kwargs)
-
-    return load
-
-
-def _token_counter_factory(opts: Any) -> Any:
-    """For --dry-run: a token counter from the tokenizer alone (no weights)."""
-
-    def load() -> Any:
-        from fa2en.loading import load_tokenizer, resolve
-
-        tok = load_tokenizer(resolve(opts.model))
-        norm = opts.normalizer() or (lambda t: " ".join(t.split()))
-        return lambda texts: (
-            [len(ids) for ids in tok([norm(t) for t in texts])["input_ids"]] if texts else []
-        )
-
-    return load
+    model.add_argument("--beams", type=int, help="beam size (default: the preset's)")
+    model.add_argument("--max-tokens", type=int, help="padded source tokens per batch")
+    model.add_argument("--batch-size", type=int, help="most sentences per batch")
+    inputs = p.add_argument_group("input")
+    inputs.add_argument("--format", choices=list(FORMATS), help="override the extension")
+    inputs.add_argument("--fields", nargs="+", help="JSONL fields to translate (default: text)")
+    inputs.add_argument("--column", help="TSV column to translate (default: text)")
+    inputs.add_argument(
+        "--wrapped", type=_bool, metavar="BOOL", help="the input is hard-wrapped (default: detect)"
+    )
+    inputs.add_argument(
+        "--include", action="append", help="glob of files to take from folders (repeatable)"
+    )
+    inputs.add_argument(
+        "--exclude", action="append", help="glob of files to leave out (repeatable)"
+    )
+    norm = p.add_argument_group("normalisation")
+    norm.add_argument(
+        "--normalize", type=_bool, metavar="BOOL", help="normalise Persian first (default true)"
+    )
+    norm.add_argument("--digits", choices=DIGIT_MODES, help="normalise digits to (default ascii)")
+    norm.add_argument("--remove-diacritics", type=_bool, metavar="BOOL")
+    scale = p.add_argument_group("scale-out")
+    scale.add_argument(
+        "--threads", type=int, help="CPU threads (0: all; with --workers: per worker)"
+    )
+    scale.add_argument("--devices", help="GPUs to use, one worker each: 0,1,2,3 or all")
+    scale.add_argument(
+        "--workers", type=int, help="CPU worker processes (each loads the model once)"
+    )
+    scale.add_argument(
+        "--engine", choices=ENGINES, help="local processes (default) or a Ray cluster"
+    )
+    scale.add_argument(
+        "--ray-address", help="Ray cluster address (default: start Ray on this machine)"
+    )
+    scale.add_argument("--gpus-per-actor", type=float, help="GPUs per Ray actor (0: CPU actors)")
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
     """Run ``fa2en translate``."""
+    from fa2en.engines import open_engine
     from fa2en.job import print_summary, run_job, translate_stream
+    from fa2en.options import merge_options
 
-    opts = merged_options(args)
+    opts = merge_options(args.config, vars(args))
     if args.inputs == ["-"]:
-        text = sys.stdin.read()
-        sys.stdout.write(translate_stream(text, opts, _translator_factory(opts)()))
+        data = sys.stdin.buffer.read()
+        from fa2en.formats import decode
+
+        decode(data, "<stdin>")  # a bad input fails before the model loads
+        engine = open_engine(opts)
+        try:
+            sys.stdout.write(translate_stream(data, opts, engine))
+        finally:
+            engine.close()
         return 0
     if "-" in args.inputs:
         raise Fa2enError("'-' (stdin) cannot be mixed with files or folders")
@@ -209,19 +150,16 @@ def cmd_translate(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(total=0, unit="sent", dynamic_ncols=True, desc="translating")
-    factory = _token_counter_factory(opts) if opts.dry_run else _translator_factory(opts)
-    summary = run_job([Path(p) for p in args.inputs], args.output, opts, factory, bar)
+    summary = run_job(
+        [Path(p) for p in args.inputs], args.output, opts, lambda: open_engine(opts), bar
+    )
     if bar is not None:
         bar.close()
     if opts.dry_run:
         print(
-            f"dry run: {summary.done} files to translate ({summary.skipped} complete, {len(summary.failed)} unreadable), "
-            f"{summary.paragraphs} paragraphs, {summary.sentences} sentences, "
-            + (
-                f"{summary.src_tokens} source tokens"
-                if not summary.notes
-                else "source tokens not counted"
-            ),
+            f"dry run: {summary.done} files to translate ({summary.skipped} complete, {summary.kept} kept, "
+            f"{len(summary.failed)} unreadable), {summary.paragraphs} paragraphs, {summary.sentences} sentences, "
+            f"{summary.src_tokens} source tokens",
             file=sys.stderr,
         )
         for note in summary.notes:
@@ -237,51 +175,121 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     """List the presets, and whether each is already in models/."""
+    from fa2en.presets import load_presets, models_dir
+
     print(
-        f"{'name':<32}{'family':<9}{'codes':<20}{'params':>7}{'disk':>9}  {'licence':<16}hub id / local"
+        f"{'name':<32}{'family':<9}{'codes':<20}{'params':>7}{'disk':>9}  {'licence':<20}hub id / local"
     )
     for p in load_presets().values():
         codes = f"{p.src_lang}->{p.tgt_lang}" if p.src_lang else "(plain text)"
         local = models_dir() / p.name
         where = f"{local} (local)" if local.is_dir() else p.hub_id
-        print(
-            f"{p.name:<32}{p.family:<9}{codes:<20}{p.params:>7}{p.disk:>9}  {p.licence:<16}{where}"
-        )
+        licence = p.licence + (" (non-commercial)" if "NC" in p.licence.upper().split("-") else "")
+        print(f"{p.name:<32}{p.family:<9}{codes:<20}{p.params:>7}{p.disk:>9}  {licence:<20}{where}")
     print("\nAny checkpoint folder or hub id works too: fa2en translate --model PATH_OR_ID ...")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``fa2en`` command."""
+def cmd_download(args: argparse.Namespace) -> int:
+    """Fetch a model into models/."""
+    from fa2en.download import download
+
+    print(f"saved {args.model} to {download(args.model, args.name)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``fa2en`` argument parser with every subcommand."""
+    from fa2en.evaluate.cli import eval_parser
+
     ap = argparse.ArgumentParser(
         prog="fa2en", description="Persian to English machine translation of news articles."
     )
-    ap.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    ap.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="debug logging, library warnings and progress bars",
+    )
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    ap.add_argument(
+        "--presets", type=Path, metavar="DIR", help="a folder of your own preset YAML files"
+    )
     sub = ap.add_subparsers(dest="command", required=True)
     translate_parser(sub)
     sub.add_parser("models", help="list the model presets")
+    dl = sub.add_parser("download", help="fetch a model into models/ (needs the Hugging Face hub)")
+    dl.add_argument("model", help="a preset name (see 'fa2en models') or a hub id such as org/name")
+    dl.add_argument(
+        "--name", help="folder name under models/ (default: the preset name or the id's last part)"
+    )
     eval_parser(sub)
-    args = ap.parse_args(argv)
+    return ap
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "translate": cmd_translate,
+    "models": cmd_models,
+    "download": cmd_download,
+}
+
+
+def quiet_libraries(verbose: bool) -> None:
+    """Silence library loggers and progress bars (transformers' weight loading, sacrebleu INFO)."""
+    level = logging.DEBUG if verbose else logging.ERROR
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+    if not verbose:
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``fa2en`` command."""
+    args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "huggingface_hub", "transformers", "urllib3", "filelock"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    quiet_libraries(args.verbose)
+    if args.presets:
+        from fa2en.presets import PRESETS_ENV
+
+        os.environ[PRESETS_ENV] = os.pathsep.join(
+            p for p in (str(args.presets), os.environ.get(PRESETS_ENV)) if p
+        )
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `fa2en models | head` ends quietly
     try:
-        if args.command == "translate":
-            return cmd_translate(args)
-        if args.command == "models":
-            return cmd_models(args)
-        return cmd_eval(args)
+        from fa2en.evaluate.cli import cmd_eval
+
+        return COMMANDS.get(args.command, cmd_eval)(args)
     except Fa2enError as exc:
+        if args.debug:
+            raise
         print(f"fa2en: error: {exc}", file=sys.stderr)
-        return 2
+        if isinstance(exc, ModelNotFoundError | DeviceUnavailableError):
+            return 3
+        return (
+            1
+            if isinstance(exc, InputFileError)
+            and args.command == "translate"
+            and args.inputs == ["-"]
+            else 2
+        )
     except KeyboardInterrupt:
         print("fa2en: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback with --debug
+        if args.debug:
+            raise
+        print(
+            f"fa2en: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _interrupt(signum: int, frame: Any) -> None:

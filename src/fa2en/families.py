@@ -1,7 +1,12 @@
-"""Model families: how each names languages, and how Persian and English are set for it.
+"""Model families: how each is recognised, how it names languages, and what it needs around the text.
+
+One registry, :data:`FAMILIES`; adding a family is one :func:`register_family` entry here (plus a
+preset YAML). :func:`detect` is the one place a checkpoint's family is decided, for loading and for
+choosing a backend alike.
 
 NLLB-200 wants ``pes_Arab`` on the source and ``eng_Latn`` forced as the first generated token;
-M2M100 ``fa`` -> ``en`` (``__en__`` forced); mBART-50 ``fa_IR`` -> ``en_XX``; Marian/OPUS-MT and mT5
+M2M100 ``fa`` -> ``en`` (``__en__`` forced); mBART-50 ``fa_IR`` -> ``en_XX``; MADLAD-400 takes a
+target-language tag ``<2en>`` before the source and no source code; Marian/OPUS-MT and mT5
 fine-tunes take plain text. A wrong code silently gives garbage, so codes are checked against the
 tokenizer before any work.
 """
@@ -9,8 +14,10 @@ tokenizer before any work.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fa2en.errors import LanguageCodeError
@@ -18,12 +25,23 @@ from fa2en.errors import LanguageCodeError
 
 @dataclass(frozen=True)
 class Family:
-    """One model family's language-code conventions."""
+    """What one model family is and how it is told the languages."""
 
     name: str
-    code_pattern: str | None = None  # a regex that the tokens naming languages match
+    #: ``model_type`` values of the checkpoints' config.json
+    model_types: tuple[str, ...] = ()
+    #: tokenizer class name prefix that tells this family apart from others of the same model type
+    tokenizer_prefix: str = ""
+    #: regex of the language codes the family uses (None: plain text, no codes)
+    code_pattern: str | None = None
+    #: how a code is written as a vocabulary token (``{}`` is the code)
+    code_token: str = "{}"
     default_src: str | None = None
     default_tgt: str | None = None
+    #: text put before every source sentence (MADLAD-400: ``<2en> ``)
+    source_prefix: str = ""
+    #: CTranslate2's converter handles this family with the transformers version in use
+    ctranslate2: bool = False
 
     @property
     def uses_codes(self) -> bool:
@@ -32,17 +50,13 @@ class Family:
 
     def valid_codes(self, tokenizer: Any) -> list[str]:
         """The language codes ``tokenizer`` knows, sorted."""
-        if not self.uses_codes:
+        if self.code_pattern is None:
             return []
-        if self.name == "m2m100":
-            return sorted(getattr(tokenizer, "lang_code_to_id", {}))
-        rx = re.compile(self.code_pattern or "")
+        before, _, after = self.code_token.partition("{}")
+        rx = re.compile(f"{re.escape(before)}({self.code_pattern}){re.escape(after)}")
         vocab = set(tokenizer.get_vocab()) | set(tokenizer.all_special_tokens)
-        return sorted(t for t in vocab if rx.fullmatch(t))
-
-    def code_token(self, code: str) -> str:
-        """The vocabulary token for a language code (``en`` -> ``__en__`` for M2M100)."""
-        return f"__{code}__" if self.name == "m2m100" else code
+        vocab |= set(getattr(tokenizer, "added_tokens_encoder", {}))
+        return sorted({m.group(1) for t in vocab if (m := rx.fullmatch(t))})
 
     def configure(self, tokenizer: Any, src: str | None, tgt: str | None) -> int | None:
         """Check the codes, set the source language on ``tokenizer``; return the forced BOS id."""
@@ -67,29 +81,72 @@ class Family:
         tokenizer.src_lang = src
         if hasattr(tokenizer, "set_src_lang_special_tokens"):
             tokenizer.set_src_lang_special_tokens(src)
-        return int(tokenizer.convert_tokens_to_ids(self.code_token(tgt)))
+        return int(tokenizer.convert_tokens_to_ids(self.code_token.format(tgt)))
 
 
-FAMILIES: dict[str, Family] = {
-    "nllb": Family("nllb", r"[a-z]{3}_[A-Z][a-z]{3}", "pes_Arab", "eng_Latn"),
-    "m2m100": Family("m2m100", r"__[a-z]{2,3}__", "fa", "en"),
-    "mbart50": Family("mbart50", r"[a-z]{2}_[A-Z]{2}", "fa_IR", "en_XX"),
-    "marian": Family("marian"),
-    "mt5": Family("mt5"),
-    "seq2seq": Family("seq2seq"),
-}
+#: Every known family, by name. ``seq2seq`` is the fallback for other encoder-decoder models.
+FAMILIES: dict[str, Family] = {}
 
 
-def detect_family(config: Any, tokenizer: Any) -> Family:
-    """The family of a checkpoint, read from its config and tokenizer classes."""
-    model_type = getattr(config, "model_type", "")
-    tok_class = type(tokenizer).__name__
-    if model_type == "m2m_100":
-        return FAMILIES["nllb" if tok_class.startswith("Nllb") else "m2m100"]
-    if model_type == "mbart" and tok_class.startswith("MBart50"):
-        return FAMILIES["mbart50"]
-    if model_type == "marian":
-        return FAMILIES["marian"]
-    if model_type in ("mt5", "t5"):
-        return FAMILIES["mt5"]
-    return FAMILIES["seq2seq"]
+def register_family(family: Family) -> Family:
+    """Add ``family`` to the registry (a later entry of the same name replaces it)."""
+    FAMILIES[family.name] = family
+    return family
+
+
+register_family(
+    Family(
+        "nllb",
+        ("m2m_100",),
+        "Nllb",
+        r"[a-z]{3}_[A-Z][a-z]{3}",
+        default_src="pes_Arab",
+        default_tgt="eng_Latn",
+        ctranslate2=True,
+    )
+)
+register_family(
+    Family("m2m100", ("m2m_100",), "", r"[a-z]{2,3}", "__{}__", default_src="fa", default_tgt="en")
+)
+register_family(
+    Family("mbart50", ("mbart",), "MBart50", r"[a-z]{2}_[A-Z]{2}", "{}", "fa_IR", "en_XX")
+)
+register_family(Family("marian", ("marian",), ctranslate2=True))
+register_family(Family("mt5", ("mt5", "t5"), ctranslate2=True))
+register_family(Family("seq2seq"))
+
+
+def detect(model_type: str, tokenizer_class: str = "") -> Family:
+    """The family of a checkpoint from its config's ``model_type`` and its tokenizer class name."""
+    candidates = [f for f in FAMILIES.values() if model_type in f.model_types]
+    specific = [
+        f
+        for f in candidates
+        if f.tokenizer_prefix and tokenizer_class.startswith(f.tokenizer_prefix)
+    ]
+    generic = [f for f in candidates if not f.tokenizer_prefix]
+    return (specific or generic or [FAMILIES["seq2seq"]])[0]
+
+
+def detect_in_folder(folder: Path) -> Family | None:
+    """The family of a checkpoint folder, read from its JSON files (None: not a checkpoint)."""
+    config = folder / "config.json"
+    if not config.is_file():
+        return None
+    model_type = json.loads(config.read_text(encoding="utf-8")).get("model_type", "")
+    tok_config = folder / "tokenizer_config.json"
+    tok_class = (
+        json.loads(tok_config.read_text(encoding="utf-8")).get("tokenizer_class") or ""
+        if tok_config.is_file()
+        else ""
+    )
+    return detect(str(model_type), str(tok_class))
+
+
+def family_named(name: str) -> Family:
+    """The registered family called ``name`` (a preset's ``family:``), or a clear error."""
+    if name not in FAMILIES:
+        from fa2en.errors import ConfigError
+
+        raise ConfigError(f"unknown model family {name!r}; known: {', '.join(FAMILIES)}")
+    return FAMILIES[name]

@@ -192,15 +192,17 @@ def make_format(
     return PlainText(markdown=name == "markdown", wrapped=wrapped)
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes, name: str = "") -> str:
     """Decode a file's bytes as UTF-8 text, or raise :class:`InputFileError` saying why not."""
     if b"\x00" in data[:8192]:
-        raise InputFileError("binary file (contains NUL bytes), not text")
+        raise InputFileError(
+            f"{name + ': ' if name == '<stdin>' else ''}binary data (contains NUL bytes), not text"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it, "
+            f"{name + ': ' if name == '<stdin>' else ''}not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); convert it, "
             "e.g. iconv -f windows-1256 -t utf-8"
         ) from exc
     return text[1:] if text.startswith("\ufeff") else text

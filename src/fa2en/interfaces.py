@@ -50,6 +50,8 @@ class SentenceTranslator(Protocol):
 
     stats: Stats
     load_seconds: float
+    #: what the user should hear about at the end of a run (e.g. a worker that died)
+    notes: list[str]
 
     def translate_detailed(
         self, sentences: Sequence[str], *, progress: Progress | None = None

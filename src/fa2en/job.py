@@ -1,16 +1,16 @@
 """The batch job behind ``fa2en translate``: many article files in, the same shapes in English out.
 
-Flow: discover input files -> read and segment each (bad files are reported and skipped) -> skip
-outputs the manifest says are complete -> translate the sentences of all remaining files together,
-in waves of about ``wave_sentences`` (one model load; length-sorted batches across files; identical
-sentences translated once) -> write each file atomically as its wave finishes -> summary.
+Flow: check the output folder -> discover input files -> first pass: read and segment each (bad
+files are reported and skipped), skip outputs that are complete, edited by hand or not fa2en's ->
+open the engine (only if there is work) -> translate the sentences of the remaining files together,
+in waves of about ``wave_sentences`` -> write each file atomically as its wave finishes -> summary.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,75 +18,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fa2en.errors import Fa2enError, InputFileError
-from fa2en.formats import decode, detect_format, make_format
+from fa2en import __version__
+from fa2en.errors import ConfigError, Fa2enError, InputFileError
+from fa2en.formats import decode, make_format
+from fa2en.inputs import discover
+from fa2en.interfaces import SentenceTranslator
 from fa2en.manifest import Manifest, atomic_write, remove_stale_temporaries, sha256_bytes
-from fa2en.normalize import Normalizer
+from fa2en.options import JobOptions
+from fa2en.pipeline import translate_documents
 from fa2en.segment import Document
 
 log = logging.getLogger("fa2en.job")
-
-
-@dataclass
-class JobOptions:
-    """Everything ``fa2en translate`` can be told; defaults come from ``configs/defaults.yaml``."""
-
-    model: str | None = None
-    device: str = "auto"
-    backend: str = "auto"
-    dtype: str = "auto"
-    beams: int | None = None
-    max_tokens: int | None = None
-    batch_size: int = 64
-    normalize: bool = True
-    digits: str = "ascii"
-    remove_diacritics: bool = False
-    format: str | None = None
-    fields: list[str] = field(default_factory=lambda: ["text"])
-    column: str = "text"
-    wrapped: bool | None = None
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    overwrite: bool = False
-    dry_run: bool = False
-    quiet: bool = False
-    wave_sentences: int = 20000
-    threads: int = 0
-    devices: str | None = None
-    workers: int = 1
-    engine: str = "local"
-    ray_address: str | None = None
-    gpus_per_actor: float = 0.0
-
-    def normalizer(self) -> Normalizer | None:
-        """The normaliser these options ask for (``None``: ``--normalize false``)."""
-        return (
-            Normalizer(digits=self.digits, remove_diacritics=self.remove_diacritics)
-            if self.normalize
-            else None
-        )
-
-    def signature(self, fmt: str) -> str:
-        """What an output depends on: model, decoding, normalisation and format options."""
-        keep = {
-            k: getattr(self, k)
-            for k in (
-                "model",
-                "backend",
-                "dtype",
-                "beams",
-                "normalize",
-                "digits",
-                "remove_diacritics",
-                "wrapped",
-            )
-        }
-        keep |= {
-            "format": fmt,
-            "fields": self.fields if fmt == "jsonl" else None,
-            "column": self.column if fmt == "tsv" else None,
-        }
-        return json.dumps(keep, sort_keys=True)
 
 
 @dataclass
@@ -101,11 +43,6 @@ class FileTask:
     text: str = ""
     docs: list[Document] = field(default_factory=list)
 
-    @property
-    def sentences(self) -> list[str]:
-        """All sentences of the file, in order."""
-        return [s for d in self.docs for s in d.sentences]
-
     def unload(self) -> None:
         """Drop the content (the job holds at most one wave of files in memory)."""
         self.text, self.docs = "", []
@@ -117,27 +54,33 @@ class Summary:
 
     done: int = 0
     skipped: int = 0
+    kept: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: int = 0
     sentences: int = 0
     src_tokens: int = 0
     out_tokens: int = 0
     seconds: float = 0.0
+    translate_seconds: float = 0.0
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
     def tokens_per_second(self) -> float:
-        """Source plus output tokens per second of the run."""
-        return (self.src_tokens + self.out_tokens) / self.seconds if self.seconds else 0.0
+        """Source plus output tokens per second of translation (model loading not counted)."""
+        return (
+            (self.src_tokens + self.out_tokens) / self.translate_seconds
+            if self.translate_seconds
+            else 0.0
+        )
 
     def __str__(self) -> str:
         lines = [
-            f"files: {self.done} done, {self.skipped} skipped, {len(self.failed)} failed"
+            f"files: {self.done} done, {self.skipped} skipped, {self.kept} kept, {len(self.failed)} failed"
             + (" (interrupted: rerun the same command to finish)" if self.interrupted else ""),
             f"paragraphs: {self.paragraphs}  sentences: {self.sentences}  source tokens: {self.src_tokens}  "
             f"output tokens: {self.out_tokens}",
-            f"time: {self.seconds:.1f}s  ({self.tokens_per_second:,.0f} tokens/s)",
+            f"time: {self.seconds:.1f}s  ({self.tokens_per_second:,.0f} tokens/s while translating)",
         ]
         lines += [f"failed: {path}: {why}" for path, why in self.failed]
         lines += [f"note: {n}" for n in self.notes]
@@ -153,55 +96,22 @@ def event(name: str, **fields: Any) -> None:
     )
 
 
-def _matches(rel: str, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(Path(rel).name, p) for p in patterns)
-
-
-def _folder_files(root: Path, out_resolved: Path) -> Iterator[tuple[Path, str]]:
-    """Files under ``root`` with their relative paths (hidden files and the output folder left out)."""
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if (
-            path.is_file()
-            and out_resolved not in path.resolve().parents
-            and not any(part.startswith(".") for part in rel.parts)
-        ):
-            yield path, rel.as_posix()
-
-
-def discover(inputs: list[Path], outdir: Path, opts: JobOptions) -> list[FileTask]:
-    """Input files with their output paths relative to ``outdir`` (folders mirrored)."""
-    out_resolved = outdir.resolve()
-    tasks: list[FileTask] = []
-    for inp in inputs:
-        if not inp.exists():
-            raise InputFileError(f"{inp}: no such file or folder")
-        if inp.is_file():
-            if not _matches(inp.name, opts.exclude):
-                tasks.append(FileTask(inp, inp.name, detect_format(inp, opts.format)))
-            continue
-        root = inp.resolve()
-        if root == out_resolved or out_resolved in root.parents:
-            raise InputFileError(
-                f"{inp}: the output folder {outdir} would overwrite the input; choose another -o folder"
-            )
-        prefix = f"{root.name}/" if len(inputs) > 1 else ""
-        for path, rel in _folder_files(root, out_resolved):
-            if (opts.include and not _matches(rel, opts.include)) or _matches(rel, opts.exclude):
-                continue
-            tasks.append(FileTask(path, prefix + rel, detect_format(path, opts.format)))
-    seen: dict[str, Path] = {}
-    for t in tasks:
-        if t.rel in seen:
-            raise InputFileError(
-                f"{t.source} and {seen[t.rel]} would both be written to {outdir / t.rel}"
-            )
-        seen[t.rel] = t.source
-        if (outdir / t.rel).resolve() == t.source.resolve():
-            raise InputFileError(
-                f"{t.source}: the output would overwrite the input; choose another -o folder"
-            )
-    return tasks
+def check_outdir(outdir: Path, dry_run: bool) -> None:
+    """Fail before any work when ``-o`` is a file or cannot be written (a dry run only checks)."""
+    if outdir.exists() and not outdir.is_dir():
+        raise ConfigError(f"-o {outdir}: is a file, not a folder; give a folder for the outputs")
+    ancestor = outdir
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ConfigError(f"-o {outdir}: cannot write there ({ancestor} is not a writable folder)")
+    if not dry_run:
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"-o {outdir}: cannot create the folder ({exc.strerror or exc})"
+            ) from exc
 
 
 def load_task(task: FileTask, opts: JobOptions) -> None:
@@ -210,18 +120,115 @@ def load_task(task: FileTask, opts: JobOptions) -> None:
         data = task.source.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read: {exc.strerror or exc}") from exc
-    task.text = decode(data)
-    fmt = make_format(task.fmt, fields=opts.fields, column=opts.column, wrapped=opts.wrapped)
-    task.docs = fmt.parse(task.text)
+    task.text = decode(data, str(task.source))
+    task.docs = _format(task.fmt, opts).parse(task.text)
     task.sha256 = sha256_bytes(data)
-    task.n_sentences = len(task.sentences)
+    task.n_sentences = sum(len(d.sentences) for d in task.docs)
 
 
-def render(task: FileTask, translations: dict[str, str], opts: JobOptions) -> bytes:
-    """The translated file's bytes."""
-    fmt = make_format(task.fmt, fields=opts.fields, column=opts.column, wrapped=opts.wrapped)
-    rebuilt = [d.rebuild([translations[s] for s in d.sentences]) for d in task.docs]
-    return fmt.render(task.text, task.docs, rebuilt).encode("utf-8")
+def _format(name: str, opts: JobOptions) -> Any:
+    return make_format(name, fields=opts.fields, column=opts.column, wrapped=opts.wrapped)
+
+
+def provenance(engine: SentenceTranslator) -> str:
+    """What made an output: model, checkpoint fingerprint, engine, precision, device kind, version."""
+    info = engine.describe()
+    keys = ("model", "fingerprint", "backend", "precision", "num_beams")
+    record = {k: info.get(k) for k in keys}
+    record["device"] = str(info.get("device", "")).split(":")[0]
+    record["fa2en"] = __version__
+    return json.dumps(record, sort_keys=True)
+
+
+def run_job(
+    inputs: list[Path],
+    outdir: Path,
+    opts: JobOptions,
+    open_engine: Callable[[], SentenceTranslator],
+    progress: Any = None,
+) -> Summary:
+    """Translate ``inputs`` into ``outdir``; return the summary.
+
+    ``open_engine`` is called once, and only if there is work (never for a dry run).
+    ``progress``: a tqdm-like bar (``total``, ``update``, ``refresh``) advanced per sentence.
+    """
+    t0 = time.perf_counter()
+    summary = Summary()
+    check_outdir(outdir, opts.dry_run)
+    found, summary.notes = discover(inputs, outdir, opts.include, opts.exclude, opts.format)
+    manifest = Manifest(outdir)
+    if not opts.dry_run and (n := remove_stale_temporaries(outdir)):
+        event("cleanup", removed_temporary_files=n)
+    tasks = [FileTask(f.source, f.rel, f.fmt) for f in found]
+    pending, complete = _first_pass(tasks, opts, manifest, summary)
+    summary.sentences = sum(t.n_sentences for t in pending)
+    if opts.dry_run:
+        summary.done = len(pending)
+        _count_source_tokens(pending, opts, summary)
+    else:
+        _translate(pending, complete, outdir, opts, manifest, summary, open_engine, progress)
+    summary.seconds = time.perf_counter() - t0
+    if not opts.dry_run:
+        (outdir / ".fa2en-run.json").write_text(
+            json.dumps(asdict(summary), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+    return summary
+
+
+def _first_pass(
+    tasks: list[FileTask], opts: JobOptions, manifest: Manifest, summary: Summary
+) -> tuple[list[FileTask], list[FileTask]]:
+    """Check, count and sort out every file, one in memory at a time: (to translate, complete)."""
+    pending, complete = [], []
+    for task in tasks:
+        try:
+            load_task(task, opts)
+        except InputFileError as exc:
+            _failed(summary, task, str(exc))
+            continue
+        summary.paragraphs += sum(d.n_paragraphs for d in task.docs)
+        task.unload()
+        status = manifest.status(task.rel, task.sha256, opts.signature(task.fmt))
+        if status == "foreign":
+            summary.kept += 1
+            summary.notes.append(
+                f"{manifest.outdir / task.rel} exists and was not written by fa2en; kept "
+                "(move it away to translate this file)"
+            )
+        elif status == "edited" and not opts.overwrite:
+            summary.kept += 1
+            summary.notes.append(
+                f"{manifest.outdir / task.rel} was edited after fa2en wrote it; kept (--overwrite redoes it)"
+            )
+        elif status == "complete" and not opts.overwrite:
+            summary.skipped += 1
+            complete.append(task)
+            event("skipped", file=task.rel, reason="complete")
+        else:
+            pending.append(task)
+    return pending, complete
+
+
+def _count_source_tokens(pending: list[FileTask], opts: JobOptions, summary: Summary) -> None:
+    """For a dry run: source tokens of the files to translate, from the tokenizer alone (no weights)."""
+    from fa2en.engines import token_counter
+
+    if not pending:
+        return
+    try:
+        count = token_counter(opts)
+    except Fa2enError as exc:
+        summary.notes.append(f"source tokens not counted: {exc}")
+        return
+    for task in pending:
+        load_task(task, opts)
+        summary.src_tokens += sum(count([s for d in task.docs for s in d.sentences]))
+        task.unload()
+
+
+def _failed(summary: Summary, task: FileTask, why: str) -> None:
+    summary.failed.append((str(task.source), why))
+    event("failed", file=str(task.source), reason=why)
 
 
 def _waves(tasks: list[FileTask], size: int) -> Iterator[list[FileTask]]:
@@ -237,164 +244,106 @@ def _waves(tasks: list[FileTask], size: int) -> Iterator[list[FileTask]]:
         yield wave
 
 
-def run_job(
-    inputs: list[Path],
-    outdir: Path,
-    opts: JobOptions,
-    load_translator: Callable[[], Any],
-    progress: Any = None,
-) -> Summary:
-    """Translate ``inputs`` into ``outdir``; return the summary.
-
-    ``load_translator`` is called once, and only if there is work: it returns a translator, or for a
-    dry run (``opts.dry_run``) a function that counts the source tokens of a list of sentences.
-
-    ``progress``: a tqdm-like bar (``total``, ``update``, ``refresh``) advanced per sentence.
-    """
-    t0 = time.perf_counter()
-    summary = Summary()
-    tasks = discover(inputs, outdir, opts)
-    manifest = Manifest(outdir)
-    if not opts.dry_run and (n := remove_stale_temporaries(outdir)):
-        event("cleanup", removed_temporary_files=n)
-    pending: list[FileTask] = []
-    counter = _TokenCounter(load_translator) if opts.dry_run else None
-    for task in tasks:  # first pass: check, count and skip, one file in memory at a time
-        try:
-            load_task(task, opts)
-        except InputFileError as exc:
-            _failed(summary, task, exc)
-            continue
-        summary.paragraphs += sum(d.n_paragraphs for d in task.docs)
-        if _skip(task, outdir, opts, manifest, summary):
-            continue
-        if counter:
-            summary.src_tokens += counter(task.sentences)
-        task.unload()
-        pending.append(task)
-    summary.sentences = sum(t.n_sentences for t in pending)
-    if opts.dry_run:
-        summary.done = len(pending)
-        summary.notes += counter.notes if counter else []
-    elif pending:
-        translator = load_translator()
-        try:
-            _translate(pending, outdir, opts, manifest, summary, translator, progress)
-        except KeyboardInterrupt:
-            summary.interrupted = True
-            event("interrupted", done=summary.done)
-        finally:
-            report = getattr(translator, "report", None)
-            if report is not None:
-                summary.notes += [
-                    f"{d}; its unfinished batches were redone by the others" for d in report.died
-                ]
-            if hasattr(translator, "close"):
-                translator.close()
-    summary.seconds = time.perf_counter() - t0
-    if not opts.dry_run:
-        outdir.mkdir(parents=True, exist_ok=True)
-        (outdir / ".fa2en-run.json").write_text(
-            json.dumps(asdict(summary), indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-    return summary
-
-
-def _failed(summary: Summary, task: FileTask, exc: InputFileError) -> None:
-    summary.failed.append((str(task.source), str(exc)))
-    event("failed", file=str(task.source), reason=str(exc))
-
-
-def _skip(
-    task: FileTask, outdir: Path, opts: JobOptions, manifest: Manifest, summary: Summary
-) -> bool:
-    """True (and counted) when the output is complete, or is a file fa2en did not write."""
-    if opts.overwrite or opts.dry_run:
-        return False
-    if manifest.is_complete(task.rel, task.sha256, opts.signature(task.fmt)):
-        summary.skipped += 1
-        event("skipped", file=task.rel, reason="complete")
-        return True
-    if (outdir / task.rel).exists() and not manifest.knows(task.rel):
-        summary.skipped += 1
-        summary.notes.append(
-            f"{outdir / task.rel} exists and was not written by fa2en; kept (use --overwrite)"
-        )
-        return True
-    return False
-
-
-class _TokenCounter:
-    """For --dry-run: counts source tokens with the tokenizer, loaded on first use (no weights)."""
-
-    def __init__(self, load: Callable[[], Any]) -> None:
-        self.load = load
-        self.count: Any = None
-        self.notes: list[str] = []
-
-    def __call__(self, sentences: list[str]) -> int:
-        if self.count is None and not self.notes:
-            try:
-                self.count = self.load()
-            except Fa2enError as exc:
-                self.notes.append(f"tokens not counted: {exc}")
-        return sum(self.count(sentences)) if self.count and sentences else 0
-
-
 def _translate(
     pending: list[FileTask],
+    complete: list[FileTask],
     outdir: Path,
     opts: JobOptions,
     manifest: Manifest,
     summary: Summary,
-    translator: Any,
+    open_engine: Callable[[], SentenceTranslator],
     progress: Any,
 ) -> None:
-    """Second pass: wave by wave, load the files, translate their sentences together, write them."""
-    if progress is not None:
-        progress.total = summary.sentences
-        progress.refresh()
-    for wave in _waves(pending, opts.wave_sentences):
-        loaded = []
-        for task in wave:
-            try:
-                load_task(task, opts)
-                loaded.append(task)
-            except InputFileError as exc:  # changed or vanished since the first pass
-                _failed(summary, task, exc)
-        sentences = list(dict.fromkeys(s for t in loaded for s in t.sentences))
-        before_src, before_out = translator.stats.src_tokens, translator.stats.out_tokens
-        outputs = translator.translate(
-            sentences, progress=progress.update if progress is not None else None
-        )
-        if progress is not None:  # repeated sentences were translated once; count them done too
-            progress.update(sum(t.n_sentences for t in loaded) - len(sentences))
-        summary.src_tokens += translator.stats.src_tokens - before_src
-        summary.out_tokens += translator.stats.out_tokens - before_out
-        translations = dict(zip(sentences, outputs, strict=True))
-        for task in loaded:
-            data = render(task, translations, opts)
-            atomic_write(
-                outdir / task.rel,
-                data,
-                before_rename=lambda t=task, d=data: manifest.record(
-                    t.rel, t.sha256, opts.signature(t.fmt), d, t.n_sentences
-                ),
+    """Open the engine, redo complete files another engine made, and translate wave by wave."""
+    if not pending:
+        return  # complete outputs are left as they are: no engine needed
+    engine = open_engine()
+    try:
+        current = provenance(engine)
+        stale = [t for t in complete if manifest.entries[t.rel].provenance != current]
+        if stale:
+            summary.skipped -= len(stale)
+            summary.notes.append(
+                f"{len(stale)} complete output(s) were made by another model, engine, precision or "
+                "device kind; redone so that the folder is consistent"
             )
-            summary.done += 1
-            event("done", file=task.rel, sentences=task.n_sentences)
-            task.unload()
+            pending += stale
+            summary.sentences += sum(t.n_sentences for t in stale)
+        if progress is not None:
+            progress.total = summary.sentences
+            progress.refresh()
+        for wave in _waves(pending, opts.wave_sentences):
+            _translate_wave(wave, outdir, opts, manifest, summary, engine, current, progress)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        event("interrupted", done=summary.done)
+    finally:
+        summary.notes += engine.notes
+        engine.close()
 
 
-def translate_stream(text: str, opts: JobOptions, translator: Any) -> str:
-    """Translate one document given as text (``fa2en translate -``)."""
-    fmt = make_format(
-        opts.format or "text", fields=opts.fields, column=opts.column, wrapped=opts.wrapped
+def _translate_wave(
+    wave: list[FileTask],
+    outdir: Path,
+    opts: JobOptions,
+    manifest: Manifest,
+    summary: Summary,
+    engine: SentenceTranslator,
+    made_by: str,
+    progress: Any,
+) -> None:
+    """Load the wave's files, translate their sentences together, write each file."""
+    loaded = []
+    for task in wave:
+        try:
+            load_task(task, opts)
+            loaded.append(task)
+        except InputFileError as exc:  # changed or vanished since the first pass
+            _failed(summary, task, str(exc))
+    before = (engine.stats.src_tokens, engine.stats.out_tokens)
+    t0 = time.perf_counter()
+    results = translate_documents(
+        [d for t in loaded for d in t.docs],
+        engine,
+        progress.update if progress is not None else None,
     )
-    task = FileTask(Path("-"), "-", opts.format or "text", text=text, docs=fmt.parse(text))
-    sentences = list(dict.fromkeys(task.sentences))
-    translations = dict(zip(sentences, translator.translate(sentences), strict=True))
-    return render(task, translations, opts).decode("utf-8")
+    summary.translate_seconds += time.perf_counter() - t0
+    summary.src_tokens += engine.stats.src_tokens - before[0]
+    summary.out_tokens += engine.stats.out_tokens - before[1]
+    for task in loaded:
+        mine, results = results[: len(task.docs)], results[len(task.docs) :]
+        errors = [e for r in mine for e in r.errors]
+        if errors:
+            _failed(summary, task, f"{len(errors)} sentence(s) not translated; {errors[0]}")
+            task.unload()
+            continue
+        data = (
+            _format(task.fmt, opts)
+            .render(task.text, task.docs, [r.text for r in mine])
+            .encode("utf-8")
+        )
+        atomic_write(
+            outdir / task.rel,
+            data,
+            before_rename=lambda t=task, d=data: manifest.record(
+                t.rel, t.sha256, opts.signature(t.fmt), d, t.n_sentences, made_by
+            ),
+        )
+        summary.done += 1
+        event("done", file=task.rel, sentences=task.n_sentences)
+        task.unload()
+
+
+def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) -> str:
+    """Translate one document given as bytes (``fa2en translate -``); fails on a bad sentence."""
+    text = decode(data, "<stdin>")
+    fmt = _format(opts.format or "text", opts)
+    docs = fmt.parse(text)
+    results = translate_documents(docs, engine)
+    errors = [e for r in results for e in r.errors]
+    if errors:
+        raise InputFileError(f"<stdin>: {len(errors)} sentence(s) not translated; {errors[0]}")
+    return str(fmt.render(text, docs, [r.text for r in results]))
 
 
 def print_summary(summary: Summary) -> None:

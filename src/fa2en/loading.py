@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from fa2en.errors import ModelNotFoundError
-from fa2en.families import FAMILIES, Family, detect_family
+from fa2en.families import Family, detect, family_named
 from fa2en.presets import DEFAULT_MODEL, Preset, get_preset, models_dir
 
 log = logging.getLogger("fa2en")
@@ -120,7 +120,7 @@ def missing_model_message(src: ModelSource, error: Exception) -> str:
     return (
         f"model {src.name!r} ({src.location}) is not available: it is not in {local}/ nor in the "
         f"Hugging Face cache, and {why}. Fetch it once on a machine with internet: "
-        f"'python scripts/download_model.py {src.preset.name if src.preset else src.location}' "
+        f"'fa2en download {src.preset.name if src.preset else src.location}' "
         "(saves into models/), or pass --model /path/to/checkpoint."
     )
 
@@ -141,30 +141,58 @@ def load_tokenizer(src: ModelSource) -> Any:
         raise ModelNotFoundError(missing_model_message(src, exc)) from exc
 
 
-def load_model(src: ModelSource, device: str, dtype: Any) -> tuple[Any, Any, Family]:
-    """Load tokenizer and weights of ``src`` onto ``device``; return them and the model family."""
-    from transformers import AutoConfig, AutoModelForSeq2SeqLM
+def family_of(src: ModelSource, tokenizer: Any) -> Family:
+    """The model family of ``src``: its preset's, else read from its config and tokenizer class."""
+    if src.preset:
+        return family_named(src.preset.family)
+    from transformers import AutoConfig
 
-    tokenizer = load_tokenizer(src)
-    kwargs: dict[str, Any] = {
-        "local_files_only": local_only(src),
-        "trust_remote_code": bool(src.preset and src.preset.trust_remote_code),
-    }
     try:
-        config = AutoConfig.from_pretrained(src.location, **kwargs)
-        if not getattr(config, "is_encoder_decoder", False):
-            raise ModelNotFoundError(
-                f"{src.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
-            )
+        config = AutoConfig.from_pretrained(src.location, local_files_only=local_only(src))
+    except (OSError, ValueError) as exc:
+        raise ModelNotFoundError(f"{src.location}: cannot read the model config: {exc}") from exc
+    if not getattr(config, "is_encoder_decoder", False):
+        raise ModelNotFoundError(
+            f"{src.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
+        )
+    return detect(config.model_type, type(tokenizer).__name__)
+
+
+def load_weights(src: ModelSource, device: str, dtype: Any) -> Any:
+    """Load the transformers seq2seq model of ``src`` onto ``device`` in ``dtype``, ready to generate."""
+    from transformers import AutoModelForSeq2SeqLM
+
+    try:
         model = AutoModelForSeq2SeqLM.from_pretrained(
-            src.location, dtype=dtype, use_safetensors=None, **kwargs
+            src.location,
+            dtype=dtype,
+            use_safetensors=None,
+            local_files_only=local_only(src),
+            trust_remote_code=bool(src.preset and src.preset.trust_remote_code),
         )
     except (OSError, ValueError) as exc:
         if src.local:
             raise ModelNotFoundError(f"{src.location}: cannot load the model: {exc}") from exc
         raise ModelNotFoundError(missing_model_message(src, exc)) from exc
-    model.to(device).eval()
-    family = detect_family(config, tokenizer)
-    if src.preset and src.preset.family != family.name:
-        family = FAMILIES[src.preset.family]
-    return tokenizer, model, family
+    return model.to(device).eval()
+
+
+def max_positions(src: ModelSource) -> int | None:
+    """The model's position-table size (``max_position_embeddings``): no input or output may exceed it."""
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(src.location, local_files_only=local_only(src))
+    value = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
+    return int(value) if value else None
+
+
+def provenance(src: ModelSource) -> str:
+    """What identifies the checkpoint's content: a hash of a local folder, or the hub commit."""
+    from transformers import AutoConfig
+
+    if src.local:
+        from fa2en.backends.ct2 import fingerprint
+
+        return f"sha256:{fingerprint(Path(src.location))}"
+    config = AutoConfig.from_pretrained(src.location, local_files_only=local_only(src))
+    return f"hub:{src.location}@{getattr(config, '_commit_hash', None) or 'unknown'}"

@@ -20,6 +20,18 @@ from typing import Any
 MANIFEST_NAME = ".fa2en-manifest.jsonl"
 TMP_SUFFIX = ".fa2en-tmp"
 
+#: An output's state: ``new`` (not there), ``complete`` (intact, same source and options),
+#: ``changed`` (source or options changed since), ``edited`` (changed by hand after fa2en wrote it),
+#: ``foreign`` (there, but fa2en never wrote it).
+STATUSES = ("new", "complete", "changed", "edited", "foreign")
+
+
+def _umask() -> int:
+    """The process umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 def sha256_bytes(data: bytes) -> str:
     """Hex SHA-256 of ``data``."""
@@ -44,6 +56,8 @@ class Entry:
     output_sha256: str
     sentences: int
     finished: float
+    #: what made the output: engine, precision, device kind, checkpoint fingerprint, fa2en version
+    provenance: str = ""
 
 
 class Manifest:
@@ -61,22 +75,33 @@ class Manifest:
                     continue  # a line torn by a kill is simply ignored
                 self.entries[entry.path] = entry
 
-    def is_complete(self, rel: str, source_sha256: str, options: str) -> bool:
-        """True when ``rel`` was made from this source with these options and is intact on disk."""
+    def status(self, rel: str, source_sha256: str, options: str) -> str:
+        """What the output ``rel`` is now, one of :data:`STATUSES`."""
         entry = self.entries.get(rel)
-        if not entry or entry.source_sha256 != source_sha256 or entry.options != options:
-            return False
-        return sha256_file(self.outdir / rel) == entry.output_sha256
-
-    def knows(self, rel: str) -> bool:
-        """True when fa2en ever wrote ``rel`` in this folder."""
-        return rel in self.entries
+        on_disk = sha256_file(self.outdir / rel)
+        if entry is None:
+            return "new" if on_disk is None else "foreign"
+        if on_disk is None:
+            return "new"
+        if on_disk != entry.output_sha256:
+            return "edited"
+        if entry.source_sha256 != source_sha256 or entry.options != options:
+            return "changed"
+        return "complete"
 
     def record(
-        self, rel: str, source_sha256: str, options: str, output: bytes, sentences: int
+        self,
+        rel: str,
+        source_sha256: str,
+        options: str,
+        output: bytes,
+        sentences: int,
+        provenance: str = "",
     ) -> None:
         """Append a record for an output about to be put in place."""
-        entry = Entry(rel, source_sha256, options, sha256_bytes(output), sentences, time.time())
+        entry = Entry(
+            rel, source_sha256, options, sha256_bytes(output), sentences, time.time(), provenance
+        )
         self.outdir.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry.__dict__, ensure_ascii=False) + "\n")
@@ -93,6 +118,7 @@ def atomic_write(path: Path, data: bytes, before_rename: Any = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -14,6 +14,9 @@ from typing import Literal
 
 ZWNJ = "\u200c"
 
+#: What happens to digits: ``ascii`` (0-9, for English output), ``persian`` (۰-۹), ``keep``.
+DIGIT_MODES = ("ascii", "persian", "keep")
+
 #: Arabic code points that have a distinct Persian counterpart (YEH, ALEF MAKSURA, KAF).
 ARABIC_TO_PERSIAN = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from fa2en.batching import make_batches
 from fa2en.errors import Fa2enError
-from fa2en.translator import Stats
+from fa2en.interfaces import Progress, Stats, Translation
 
 log = logging.getLogger("fa2en")
 
@@ -53,9 +53,12 @@ def _worker_main(
     while (task := tasks.recv()) is not None:
         batch_id, sentences = task
         before = (translator.stats.src_tokens, translator.stats.out_tokens)
-        out = translator.translate(sentences)
+        try:
+            out = translator.translate_detailed(sentences)
+        except Exception as exc:  # noqa: BLE001 - the batch fails, the worker and the pool go on
+            out = [Translation("", error=f"{type(exc).__name__}: {exc}")] * len(sentences)
         tokens = (translator.stats.src_tokens - before[0], translator.stats.out_tokens - before[1])
-        results.send(("done", batch_id, out, tokens))
+        results.send(("done", batch_id, [tuple(t) for t in out], tokens))
 
 
 @dataclass
@@ -104,6 +107,7 @@ class WorkerPool:
         self.max_batch_size = max_batch_size
         self.stats = Stats()
         self.report = PoolReport(workers=len(devices))
+        self.notes: list[str] = []
         self.info: dict[str, Any] = {}
         ctx = mp.get_context("spawn")
         self.workers: list[_Worker] = []
@@ -162,16 +166,16 @@ class WorkerPool:
             "devices": [w.device for w in self.workers],
         }
 
-    def translate(
-        self, sentences: Sequence[str], *, progress: Callable[[int], None] | None = None
-    ) -> list[str]:
+    def translate_detailed(
+        self, sentences: Sequence[str], *, progress: Progress | None = None
+    ) -> list[Translation]:
         """Translate ``sentences`` across the workers; same length and order as the input."""
         sentences = list(sentences)
         if not sentences:
             return []
         batches = make_batches(self.count_tokens(sentences), self.max_tokens, self.max_batch_size)
         todo = list(range(len(batches)))  # longest first
-        out: list[str] = [""] * len(sentences)
+        out: list[Translation] = [Translation("")] * len(sentences)
         left = len(batches)
         while left:
             for w in self.workers:
@@ -185,8 +189,9 @@ class WorkerPool:
                 if w.busy != batch_id:
                     continue
                 w.busy = None
-                for i, text in zip(batches[batch_id], result, strict=True):
-                    out[i] = text
+                for i, fields in zip(batches[batch_id], result, strict=True):
+                    out[i] = Translation(*fields)
+                    self.stats.failed += out[i].error is not None
                 self.stats.src_tokens += tokens[0]
                 self.stats.out_tokens += tokens[1]
                 self.stats.batches += 1
@@ -208,6 +213,7 @@ class WorkerPool:
                 continue
             why = f"worker {w.rank} ({w.device}) died (exit code {w.process.exitcode})"
             self.report.died.append(why)
+            self.notes.append(f"{why}; its unfinished batches were redone by the others")
             log.warning("%s; its work goes to the others", why)
             w.dead, w.ready = True, False
             if w.busy is not None:

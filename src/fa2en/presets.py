@@ -77,7 +77,9 @@ def config_dir() -> Path:
 def checkout_root() -> Path | None:
     """The source checkout fa2en runs from (``pyproject.toml`` beside ``src/``), else ``None``."""
     root = Path(__file__).resolve().parents[2]
-    return root if (root / "pyproject.toml").is_file() and (root / "src" / "fa2en").is_dir() else None
+    return (
+        root if (root / "pyproject.toml").is_file() and (root / "src" / "fa2en").is_dir() else None
+    )
 
 
 def models_dir() -> Path:
@@ -94,7 +96,9 @@ def preset_dirs() -> list[Path]:
     user = [Path(p) for p in os.environ.get(PRESETS_ENV, "").split(os.pathsep) if p]
     missing = [p for p in user if not p.is_dir()]
     if missing:
-        raise ConfigError(f"presets folder not found: {missing[0]} (from {PRESETS_ENV} or --presets)")
+        raise ConfigError(
+            f"presets folder not found: {missing[0]} (from {PRESETS_ENV} or --presets)"
+        )
     return [config_dir() / "models", *user]
 
 

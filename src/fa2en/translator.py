@@ -1,8 +1,9 @@
 """``Translator``: one object, a list of Persian sentences in, their English translations out.
 
 Inside: normalisation, de-duplication, splitting of over-long inputs at clause boundaries,
-length-sorted batches under a token budget, output limits derived from each batch's input length,
-halving a batch on out-of-memory, and the input order restored at the end.
+length-sorted batches under a token budget, output caps derived from each input's length (one cap
+per batch, so batch-mates never change a result), halving a batch on out-of-memory, isolating a
+sentence that makes the model fail, and the input order restored at the end.
 """
 
 from __future__ import annotations
@@ -11,42 +12,29 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from fa2en.backends import Backend, GenerationOptions
+from fa2en.backends import Backend, BackendRequest, Decoding, Hypothesis, load_backend
 from fa2en.batching import join_pieces, make_batches, split_long
-from fa2en.errors import Fa2enError, ModelNotFoundError
 from fa2en.families import Family
-from fa2en.loading import ModelSource, load_model, resolve
+from fa2en.interfaces import Progress, Stats, Translation
+from fa2en.loading import ModelSource, family_of, load_tokenizer, max_positions, provenance, resolve
 from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
 from fa2en.normalize import Normalizer
-from fa2en.presets import GenerationDefaults as Generation
+from fa2en.presets import GenerationDefaults
 
 log = logging.getLogger("fa2en")
 
-
-@dataclass
-class Stats:
-    """Running totals of the work a translator did."""
-
-    sentences: int = 0
-    unique: int = 0
-    pieces: int = 0
-    batches: int = 0
-    src_tokens: int = 0
-    out_tokens: int = 0
-    oom_splits: int = 0
-    seconds: float = 0.0
-    split_inputs: list[int] = field(default_factory=list)
+#: Input lengths are rounded up to a multiple of this before their output cap is computed, so that
+#: inputs of nearby lengths share a cap (and a batch) without changing any result.
+CAP_BUCKET = 8
 
 
 def _is_oom(exc: BaseException) -> bool:
     import torch
 
-    oom = getattr(torch, "OutOfMemoryError", None) or torch.cuda.OutOfMemoryError
-    return isinstance(exc, oom) or "out of memory" in str(exc).lower()
+    return isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower()
 
 
 def default_max_tokens(backend: str, device: str) -> int:
@@ -56,13 +44,14 @@ def default_max_tokens(backend: str, device: str) -> int:
     return 1024 if backend == "ctranslate2" else 2048
 
 
-class _Piece(NamedTuple):
-    """A unit of generation: a whole input, or a clause group of an over-long one."""
+class _Unit(NamedTuple):
+    """A unit of generation: a whole input text, or a clause group of an over-long one."""
 
     ids: list[int]
-    source: int  # index of the unique input text it belongs to
+    text_index: int  # which unique input text it belongs to
     sep: str  # the separator that followed it in the source ("" for a whole text)
-    first: bool  # the first piece of its text (progress counts each text once)
+    first: bool  # the first unit of its text (progress counts each text once)
+    error: str | None = None  # why it cannot be generated at all
 
 
 class Translator:
@@ -75,28 +64,31 @@ class Translator:
         family: Family,
         *,
         source: ModelSource | None = None,
-        generation: Generation | None = None,
+        generation: GenerationDefaults | None = None,
         max_tokens: int = 4096,
         max_batch_size: int = 64,
-        normalizer: Normalizer | None = DEFAULT_NORMALIZER,
-        max_input_tokens: int | None = None,
+        normalizer: Normalizer | None = None,
+        positions: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.backend = backend
         self.family = family
         self.source = source
-        self.generation = generation or Generation()
+        self.generation = generation or GenerationDefaults()
         self.max_tokens = max_tokens
         self.max_batch_size = max_batch_size
         self.normalizer = normalizer
-        model_limit = getattr(tokenizer, "model_max_length", None) or 10**9
-        if model_limit > 10**6:
-            model_limit = 10**9
+        self.positions = positions or 10**9
+        tokenizer_limit = getattr(tokenizer, "model_max_length", None) or 10**9
         self.max_input_tokens = min(
-            max_input_tokens or self.generation.max_input_tokens, model_limit
+            self.generation.max_input_tokens,
+            tokenizer_limit if tokenizer_limit < 10**6 else 10**9,
+            self.positions,
         )
         self.stats = Stats()
         self.load_seconds = 0.0
+        self.fingerprint = ""
+        self.notes: list[str] = []
 
     @classmethod
     def load(
@@ -104,80 +96,60 @@ class Translator:
         model: str | None = None,
         device: str = "auto",
         *,
+        backend: str = "auto",
         dtype: str = "auto",
-        backend: str = "transformers",
         src_lang: str | None = None,
         tgt_lang: str | None = None,
         num_beams: int | None = None,
         max_tokens: int | None = None,
         max_batch_size: int = 64,
-        normalize: Normalizer | bool = True,
-        max_input_tokens: int | None = None,
-        **options: Any,
+        normalizer: Normalizer | None = DEFAULT_NORMALIZER,
+        threads: int = 0,
+        **decoding: Any,
     ) -> Translator:
         """Load a model by preset name, hub id or path and return a ready translator.
 
-        ``options`` are decoding options (``do_sample``, ``top_p``, ``length_penalty``, ...) passed
-        to every backend; ``backend`` is ``transformers`` (the reference, the library's default),
-        ``ctranslate2`` or ``auto`` (CTranslate2 where it can run: the command line's default).
-        ``max_tokens`` (padded source tokens per batch) defaults to what measured fastest for the
-        backend and device (:func:`default_max_tokens`).
+        ``backend``: ``auto`` (CTranslate2 where it can run, else transformers: as on the command
+        line), or a name from :data:`fa2en.backends.BACKENDS`. ``decoding``: further
+        :class:`~fa2en.backends.Decoding` options (``do_sample``, ``length_penalty``, ...).
+        ``max_tokens`` (padded source tokens per batch) defaults to what measured fastest.
         """
-        from fa2en.backends.hf import TransformersBackend, pick_device, pick_dtype
-        from fa2en.backends.select import choose_backend
+        from fa2en.backends.hf import pick_device
 
         t0 = time.perf_counter()
         src = resolve(model)
-        generation = src.preset.generation if src.preset else Generation()
-        src_lang = src_lang or (src.preset.src_lang if src.preset else None)
-        tgt_lang = tgt_lang or (src.preset.tgt_lang if src.preset else None)
         dev = pick_device(device)
-        engine = choose_backend(backend, src, dev)
-        ct2_options = options.pop("ct2", {})
-        if engine == "ctranslate2":
-            from fa2en.backends.ct2 import load_ct2
-
-            try:
-                tokenizer, gen_backend, family = load_ct2(src, dev, dtype, **ct2_options)
-            except Fa2enError as exc:
-                if backend == "ctranslate2" or isinstance(exc, ModelNotFoundError):
-                    raise
-                log.warning("notice: using the transformers backend because %s", exc)
-                engine = "transformers"
-        if engine == "transformers":
-            tokenizer, hf_model, family = load_model(src, dev, pick_dtype(dtype, dev))
-        forced = family.configure(tokenizer, src_lang, tgt_lang)
-        opts = GenerationOptions(
-            num_beams=num_beams or generation.num_beams,
-            forced_bos_token_id=forced,
-            **{k: v for k, v in options.items() if k in GenerationOptions.__dataclass_fields__},
-            extra={
-                k: v for k, v in options.items() if k not in GenerationOptions.__dataclass_fields__
-            },
+        preset = src.preset
+        generation = preset.generation if preset else GenerationDefaults()
+        tokenizer = load_tokenizer(src)
+        family = family_of(src, tokenizer)
+        forced = family.configure(
+            tokenizer,
+            src_lang or (preset and preset.src_lang),
+            tgt_lang or (preset and preset.tgt_lang),
         )
-        if engine == "ctranslate2":
-            gen_backend.options = opts
-        else:
-            gen_backend = TransformersBackend(hf_model, tokenizer.pad_token_id, opts)
-        normalizer = Normalizer() if normalize is True else (normalize or None)
-        max_tokens = max_tokens or default_max_tokens(engine, dev)
+        settings = Decoding(num_beams=num_beams or generation.num_beams, forced_bos_token_id=forced)
+        settings = Decoding(**{**settings.__dict__, **decoding})
+        request = BackendRequest(src, tokenizer, family, dev, dtype, settings, threads)
+        engine = load_backend(backend, request)
         translator = cls(
             tokenizer,
-            gen_backend,
+            engine,
             family,
             source=src,
             generation=generation,
-            max_tokens=max_tokens,
+            max_tokens=max_tokens or default_max_tokens(engine.name, dev),
             max_batch_size=max_batch_size,
             normalizer=normalizer,
-            max_input_tokens=max_input_tokens,
+            positions=max_positions(src),
         )
+        translator.fingerprint = provenance(src)
         translator.load_seconds = time.perf_counter() - t0
         log.info(
             "loaded %s (%s) %s in %.1fs",
             src.name,
             family.name,
-            gen_backend.describe(),
+            engine.describe(),
             translator.load_seconds,
         )
         return translator
@@ -189,26 +161,37 @@ class Translator:
         return self.normalizer(text) if self.normalizer else " ".join(text.split())
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids of ``texts`` with the family's special tokens, never truncated."""
+        """Token ids of ``texts`` with the family's prefix and special tokens, never truncated."""
         if not texts:
             return []
+        prefixed = [self.family.source_prefix + t for t in texts]
         return list(
-            self.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
+            self.tokenizer(prefixed, add_special_tokens=True, truncation=False)["input_ids"]
         )
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source-token counts of ``texts`` as the model would see them."""
         return [len(ids) for ids in self.encode([self.prepare(t) for t in texts])]
 
-    def max_new_tokens(self, src_len: int) -> int:
-        """The output limit for inputs of ``src_len`` tokens (``a * len + b``, capped)."""
-        g = self.generation
-        return max(1, min(g.max_new_tokens, math.ceil(g.max_length_a * src_len + g.max_length_b)))
+    def output_cap(self, src_len: int) -> int:
+        """Tokens generated at most for an input of ``src_len`` tokens (``a * len + b``, capped).
 
-    def translate(
-        self, sentences: Sequence[str], *, progress: Callable[[int], None] | None = None
-    ) -> list[str]:
-        """Translate ``sentences``; the result has the same length and order.
+        The length is first rounded up to a multiple of :data:`CAP_BUCKET`; the cap never exceeds
+        the model's position table.
+        """
+        g = self.generation
+        bucket = math.ceil(src_len / CAP_BUCKET) * CAP_BUCKET
+        cap = min(g.max_new_tokens, math.ceil(g.max_length_a * bucket + g.max_length_b))
+        return max(2, min(cap, self.positions - 1))
+
+    def translate(self, sentences: Sequence[str], *, progress: Progress | None = None) -> list[str]:
+        """English for each of ``sentences`` (same length and order; a failed sentence gives "")."""
+        return [t.text for t in self.translate_detailed(sentences, progress=progress)]
+
+    def translate_detailed(
+        self, sentences: Sequence[str], *, progress: Progress | None = None
+    ) -> list[Translation]:
+        """Translate ``sentences``; each result carries its confidence, truncation and any error.
 
         Empty or whitespace-only strings come back empty; identical inputs are translated once.
         ``progress`` is called with the number of input sentences each finished batch completes.
@@ -224,105 +207,144 @@ class Translator:
         prepared = [self.prepare(s) for s in sentences]
         counts = Counter(p for p in prepared if p)
         unique = list(counts)
-        pieces = self._pieces(unique)
-        outputs = self._run(
-            pieces, progress, [counts[unique[p.source]] if p.first else 0 for p in pieces]
-        )
-        texts: dict[int, list[str]] = defaultdict(list)
-        seps: dict[int, list[str]] = defaultdict(list)
-        for piece, text in zip(pieces, outputs, strict=True):
-            texts[piece.source].append(text)
-            seps[piece.source].append(piece.sep)
-        result = {unique[u]: join_pieces(texts[u], seps[u]) for u in texts}
+        units = self._units(unique)
+        weights = [counts[unique[u.text_index]] if u.first else 0 for u in units]
+        results = self._run(units, progress, weights)
+        result = {unique[i]: r for i, r in self._join(units, results).items()}
         self.stats.sentences += len(sentences)
-        self.stats.unique += len(unique)
+        self.stats.failed += sum(1 for r in result.values() if r.error)
         self.stats.seconds += time.perf_counter() - t0
-        return [result[p] if p else "" for p in prepared]
+        return [result[p] if p else Translation("") for p in prepared]
 
-    def _pieces(self, unique: list[str]) -> list[_Piece]:
-        """What to generate: each text whole, or split at clauses when it is over the input limit."""
-        pieces: list[_Piece] = []
-        for u, (text, ids) in enumerate(zip(unique, self.encode(unique), strict=True)):
-            if len(ids) <= self.max_input_tokens:
-                pieces.append(_Piece(ids, u, "", True))
-                continue
-            parts = split_long(text, lambda t: len(self.encode([t])[0]), self.max_input_tokens)
-            self.stats.split_inputs.append(len(ids))
-            log.info(
-                "input of %d tokens split into %d pieces (limit %d)",
-                len(ids),
-                len(parts),
-                self.max_input_tokens,
-            )
-            for k, (part_ids, (_, sep)) in enumerate(
-                zip(self.encode([p for p, _ in parts]), parts, strict=True)
+    def score(self, sources: Sequence[str], hypotheses: Sequence[str]) -> list[float]:
+        """Mean log-probability per token of each hypothesis given its source (forced decoding)."""
+        src = self.encode([self.prepare(s) for s in sources])
+        tgt = [
+            ids[:-1] if ids and ids[-1] == self.tokenizer.eos_token_id else ids
+            for ids in self.tokenizer(text_target=list(hypotheses), add_special_tokens=True)[
+                "input_ids"
+            ]
+        ]
+        scores: list[float] = [0.0] * len(src)
+        for batch in make_batches([len(s) for s in src], self.max_tokens, self.max_batch_size):
+            for i, value in zip(
+                batch,
+                self.backend.score([src[i] for i in batch], [tgt[i] for i in batch]),
+                strict=True,
             ):
-                if len(part_ids) > self.max_input_tokens:
-                    log.warning(
-                        "a %d-token run without spaces or clauses is cut to %d tokens",
-                        len(part_ids),
-                        self.max_input_tokens,
+                scores[i] = value
+        return scores
+
+    def _units(self, unique: list[str]) -> list[_Unit]:
+        """What to generate: each text whole, or split at clauses when it is over the input limit."""
+        units: list[_Unit] = []
+        limit = self.max_input_tokens
+        for u, (text, ids) in enumerate(zip(unique, self.encode(unique), strict=True)):
+            if len(ids) <= limit:
+                units.append(_Unit(ids, u, "", True))
+                continue
+            parts = split_long(text, lambda t: len(self.encode([t])[0]), limit)
+            log.info(
+                "input of %d tokens split into %d pieces (limit %d)", len(ids), len(parts), limit
+            )
+            encoded = self.encode([p for p, _ in parts])
+            for k, (part_ids, (_, sep)) in enumerate(zip(encoded, parts, strict=True)):
+                error = None
+                if len(part_ids) > limit:
+                    error = (
+                        f"a run of {len(part_ids)} tokens without spaces or clause breaks is longer "
+                        f"than the model takes ({limit} tokens)"
                     )
-                    part_ids = part_ids[: self.max_input_tokens - 1] + part_ids[-1:]
-                pieces.append(_Piece(part_ids, u, sep, k == 0))
-        return pieces
+                units.append(_Unit(part_ids, u, sep, k == 0, error))
+        return units
 
     def _run(
-        self, pieces: list[_Piece], progress: Callable[[int], None] | None, weights: list[int]
-    ) -> list[str]:
-        """Generate every piece in length-sorted batches; return the texts in piece order.
-
-        ``weights``: how many input sentences each piece completes, for ``progress``.
-        """
-        ids = [p.ids for p in pieces]
-        outputs: list[str] = [""] * len(pieces)
-        forced = getattr(getattr(self.backend, "options", None), "forced_bos_token_id", None)
-        for batch in make_batches([len(x) for x in ids], self.max_tokens, self.max_batch_size):
-            for i, out_ids in self._generate_safely(batch, ids):
-                if out_ids and out_ids[0] == forced:
-                    out_ids = out_ids[1:]
-                outputs[i] = self.tokenizer.decode(out_ids, skip_special_tokens=True)
-                self.stats.out_tokens += len(out_ids)
+        self, units: list[_Unit], progress: Progress | None, weights: list[int]
+    ) -> list[Translation]:
+        """Generate every unit in batches of one output cap each; return results in unit order."""
+        results = [Translation("", error=u.error) for u in units]
+        todo = [i for i, u in enumerate(units) if u.error is None]
+        lengths = [len(units[i].ids) for i in todo]
+        caps = [self.output_cap(n) for n in lengths]
+        for batch in make_batches(lengths, self.max_tokens, self.max_batch_size, caps):
+            members = [todo[k] for k in batch]
+            cap = caps[batch[0]]
+            for i, outcome in self._generate_safely(members, [units[i].ids for i in members], cap):
+                results[i] = self._decode(outcome, cap)
             self.stats.batches += 1
-            self.stats.pieces += len(batch)
-            self.stats.src_tokens += sum(len(ids[i]) for i in batch)
+            self.stats.src_tokens += sum(lengths[k] for k in batch)
             if progress:
-                progress(sum(weights[i] for i in batch))
-        return outputs
+                progress(sum(weights[i] for i in members))
+        if progress and len(todo) < len(units):
+            progress(sum(weights[i] for i, u in enumerate(units) if u.error))
+        return results
+
+    def _decode(self, outcome: Hypothesis | str, cap: int) -> Translation:
+        """A unit's :class:`Translation` from its hypothesis (or the error that stopped it).
+
+        Every backend's output is held to the same content length: the cap less a slot for the
+        end-of-sentence token and one for the forced language token, so backends agree at the cap.
+        """
+        if isinstance(outcome, str):
+            return Translation("", error=outcome)
+        room = cap - 1 - (self.backend.decoding.forced_bos_token_id is not None)
+        ids = outcome.ids[:room]
+        self.stats.out_tokens += len(ids)
+        text = self.tokenizer.decode(ids, skip_special_tokens=True)
+        return Translation(text, outcome.confidence, truncated=len(outcome.ids) >= room)
 
     def _generate_safely(
-        self, batch: list[int], pieces: list[list[int]]
-    ) -> list[tuple[int, list[int]]]:
-        """Generate ``batch``; on out-of-memory, halve it and retry each half."""
+        self, members: list[int], batch: list[list[int]], cap: int
+    ) -> list[tuple[int, Hypothesis | str]]:
+        """Generate ``batch``; halve it on out-of-memory; on another error, find the culprit(s).
+
+        A batch that fails for a reason other than memory is bisected until the sentences that
+        fail alone are found: they get the error message, every other sentence is translated.
+        """
         try:
-            src = [pieces[i] for i in batch]
-            outs = self.backend.generate(src, self.max_new_tokens(max(len(s) for s in src)))
-            # each output obeys its own input's limit, so batch-mates never change a result
-            eos_slot = 1 if getattr(self.backend, "forces_eos_at_limit", False) else 0
-            return [
-                (
-                    i,
-                    out
-                    if len(out) < (cap := self.max_new_tokens(len(s)))
-                    else out[: cap - eos_slot],
+            return list(zip(members, self.backend.generate(batch, cap), strict=True))
+        except Exception as exc:  # noqa: BLE001 - a model error must not stop the other sentences
+            if len(batch) == 1:
+                if _is_oom(exc):
+                    self._free_memory()
+                reason = (
+                    f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
                 )
-                for i, s, out in zip(batch, src, outs, strict=True)
-            ]
-        except RuntimeError as exc:
-            if not _is_oom(exc) or len(batch) == 1:
-                raise
-            self._free_memory()
-            self.stats.oom_splits += 1
+                log.warning("a sentence could not be translated: %s", reason)
+                return [(members[0], reason)]
             half = len(batch) // 2
-            log.warning(
-                "out of memory on a batch of %d; retrying as %d + %d",
-                len(batch),
-                half,
-                len(batch) - half,
+            if _is_oom(exc):
+                self._free_memory()
+                self.stats.oom_splits += 1
+                log.warning(
+                    "out of memory on a batch of %d; retrying as %d + %d",
+                    len(batch),
+                    half,
+                    len(batch) - half,
+                )
+            return self._generate_safely(members[:half], batch[:half], cap) + self._generate_safely(
+                members[half:], batch[half:], cap
             )
-            return self._generate_safely(batch[:half], pieces) + self._generate_safely(
-                batch[half:], pieces
+
+    @staticmethod
+    def _join(units: list[_Unit], results: list[Translation]) -> dict[int, Translation]:
+        """One :class:`Translation` per input text from the results of its units."""
+        parts: dict[int, list[tuple[_Unit, Translation]]] = defaultdict(list)
+        for unit, r in zip(units, results, strict=True):
+            parts[unit.text_index].append((unit, r))
+        joined = {}
+        for index, pairs in parts.items():
+            errors = [r.error for _, r in pairs if r.error]
+            if errors:
+                joined[index] = Translation("", error=errors[0])
+                continue
+            scores = [r.confidence for _, r in pairs if r.confidence is not None]
+            joined[index] = Translation(
+                join_pieces([r.text for _, r in pairs], [u.sep for u, _ in pairs]),
+                min(scores) if scores else None,
+                any(r.truncated for _, r in pairs),
             )
+        return joined
 
     @staticmethod
     def _free_memory() -> None:
@@ -332,11 +354,15 @@ class Translator:
             torch.cuda.empty_cache()
 
     def describe(self) -> dict[str, Any]:
-        """Model, family, engine, device and precision, for logs, manifests and reports."""
+        """Model, checkpoint fingerprint, family, engine, device and precision."""
         return {
             "model": self.source.name if self.source else "?",
             "location": self.source.location if self.source else "?",
+            "fingerprint": self.fingerprint,
             "family": self.family.name,
             **self.backend.describe(),
-            "num_beams": getattr(getattr(self.backend, "options", None), "num_beams", None),
+            "num_beams": self.backend.decoding.num_beams,
         }
+
+    def close(self) -> None:
+        """Nothing to release for an in-process model (the interface asks for it)."""

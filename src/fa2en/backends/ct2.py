@@ -15,16 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fa2en.backends import GenerationOptions
-from fa2en.errors import Fa2enError, ModelNotFoundError
-from fa2en.families import FAMILIES, Family, detect_family
-from fa2en.loading import (
-    ModelSource,
-    checkpoint_patterns,
-    load_tokenizer,
-    local_only,
-    missing_model_message,
-)
+from fa2en.backends import Backend, BackendRequest, BackendSpec, Decoding, Hypothesis
+from fa2en.errors import ConfigError, Fa2enError, ModelNotFoundError
+from fa2en.loading import ModelSource, checkpoint_patterns, local_only, missing_model_message
 from fa2en.presets import models_dir
 
 log = logging.getLogger("fa2en")
@@ -47,8 +40,8 @@ def compute_type_for(dtype: str, device: str) -> str:
         return "int8_float16" if device.startswith("cuda") else "int8"
     name = _ALIASES.get(dtype, dtype)
     if name not in COMPUTE_TYPES:
-        raise Fa2enError(
-            f"unknown CTranslate2 precision {dtype!r}; choose from auto, {', '.join(COMPUTE_TYPES)}"
+        raise ConfigError(
+            f"--dtype: {dtype!r} is not a CTranslate2 precision; choose from auto, {', '.join(COMPUTE_TYPES)}"
         )
     return name
 
@@ -108,84 +101,117 @@ class CTranslate2Backend:
     name = "ctranslate2"
 
     def __init__(
-        self, translator: Any, tokenizer: Any, device: str, compute_type: str, replicas: int = 1
+        self,
+        translator: Any,
+        tokenizer: Any,
+        decoding: Decoding,
+        device: str,
+        compute_type: str,
+        replicas: int = 1,
     ) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
+        self.decoding = decoding
         self.device = device
         self.compute_type = compute_type
         self.replicas = replicas
-        self.options = GenerationOptions()
 
-    def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
-        """Translate token batches; returns output ids (the forced target-language token first)."""
-        o = self.options
+    def _prefix(self, n: int) -> list[list[str]] | None:
+        """The forced target-language token as a target prefix for ``n`` rows, if the family has one."""
+        forced = self.decoding.forced_bos_token_id
+        return None if forced is None else [[self.tokenizer.convert_ids_to_tokens(forced)]] * n
+
+    def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[Hypothesis]:
+        """Translate token batches; return each output's tokens (no language token) and confidence."""
+        o = self.decoding
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
-        prefix = None
-        if o.forced_bos_token_id is not None:
-            prefix = [[self.tokenizer.convert_ids_to_tokens(o.forced_bos_token_id)]] * len(batch)
         kwargs: dict[str, Any] = {
             "beam_size": 1 if o.do_sample else o.num_beams,
             "max_decoding_length": max_new_tokens,
             "repetition_penalty": o.repetition_penalty,
             "no_repeat_ngram_size": o.no_repeat_ngram_size,
             "length_penalty": o.length_penalty,
+            "return_scores": True,
             # split the batch across the model replicas, which run in parallel (inter_threads)
             "max_batch_size": -(-len(batch) // self.replicas),
         }
-        if o.force_length:
-            kwargs["min_decoding_length"] = max_new_tokens
         if o.do_sample:
             kwargs.update(
                 sampling_topk=o.top_k or 0,
                 sampling_topp=o.top_p,
                 sampling_temperature=o.temperature,
             )
-        results = self.translator.translate_batch(source, target_prefix=prefix, **kwargs)
-        # like transformers' generate: the forced target-language token leads (the Translator drops it)
-        return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        results = self.translator.translate_batch(
+            source, target_prefix=self._prefix(len(batch)), **kwargs
+        )
+        out = []
+        for r in results:
+            tokens = r.hypotheses[0]
+            if o.forced_bos_token_id is not None and tokens:
+                tokens = tokens[1:]
+            ids = self.tokenizer.convert_tokens_to_ids(tokens)
+            # CTranslate2's score is the sum of log-probabilities divided by length ** length_penalty
+            length = len(r.hypotheses[0]) + 1
+            total = r.scores[0] * length**o.length_penalty
+            out.append(Hypothesis(ids, total / length))
+        return out
+
+    def score(self, sources: list[list[int]], targets: list[list[int]]) -> list[float]:
+        """Mean log-probability per token of each target given its source (``score_batch``)."""
+        prefix = self._prefix(len(targets)) or [[] for _ in targets]
+        results = self.translator.score_batch(
+            [self.tokenizer.convert_ids_to_tokens(s) for s in sources],
+            [
+                p + self.tokenizer.convert_ids_to_tokens(t)
+                for p, t in zip(prefix, targets, strict=True)
+            ],
+        )
+        return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
 
     def describe(self) -> dict[str, Any]:
         """Engine, device and compute type."""
         return {"backend": self.name, "device": self.device, "precision": self.compute_type}
 
 
-def load_ct2(
-    src: ModelSource,
-    device: str,
-    dtype: str = "auto",
-    threads: int = 0,
-    device_index: int = 0,
-    replicas: int | None = None,
-) -> tuple[Any, CTranslate2Backend, Family]:
-    """Convert (once) and load ``src`` with CTranslate2; return tokenizer, backend and family.
+def unusable(request: BackendRequest) -> str | None:
+    """Why CTranslate2 cannot run ``request`` (package, family or device), or None."""
+    import importlib.util
 
-    On CPU the ``threads`` (default: all cores) are spent as ``replicas`` model copies working on
-    parts of each batch in parallel (default: one per core, which measured fastest), each using
+    if importlib.util.find_spec("ctranslate2") is None:
+        return "the ctranslate2 package is not installed (pip install 'fa2en[fast]')"
+    if not request.family.ctranslate2:
+        return f"the {request.family.name!r} model family is not supported by fa2en's CTranslate2 backend"
+    if not (request.device == "cpu" or request.device.startswith("cuda")):
+        return f"device {request.device!r} is not supported by CTranslate2"
+    return None
+
+
+def load(request: BackendRequest) -> Backend:
+    """Convert (once) and load the model with CTranslate2.
+
+    On CPU the ``threads`` (default: all available cores) are spent as model replicas working on
+    parts of each batch in parallel (one per core, which measured fastest), each with
     ``threads // replicas`` threads.
     """
     import ctranslate2
-    from transformers import AutoConfig
 
-    compute_type = compute_type_for(dtype, device)
-    tokenizer = load_tokenizer(src)
-    config = AutoConfig.from_pretrained(str(checkpoint_dir(src)), local_files_only=True)
-    family = FAMILIES[src.preset.family] if src.preset else detect_family(config, tokenizer)
+    compute_type = compute_type_for(request.dtype, request.device)
     quantization = "float32" if compute_type == "float32" else compute_type
-    path = convert(src, quantization)
-    gpu = device.startswith("cuda")
-    threads = threads or (os.cpu_count() or 1)
-    replicas = 1 if gpu else max(1, min(replicas or threads, threads))
+    path = convert(request.source, quantization)
+    gpu = request.device.startswith("cuda")
+    threads = request.threads or (os.cpu_count() or 1)
+    replicas = 1 if gpu else threads
     translator = ctranslate2.Translator(
         str(path),
         device="cuda" if gpu else "cpu",
-        device_index=int(device.split(":")[1]) if ":" in device else device_index,
+        device_index=int(request.device.partition(":")[2] or 0),
         compute_type=compute_type,
         inter_threads=replicas,
         intra_threads=max(1, threads // replicas),
     )
-    return (
-        tokenizer,
-        CTranslate2Backend(translator, tokenizer, device, compute_type, replicas),
-        family,
+    return CTranslate2Backend(
+        translator, request.tokenizer, request.decoding, request.device, compute_type, replicas
     )
+
+
+SPEC = BackendSpec("ctranslate2", load, unusable)

@@ -2,27 +2,54 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from fa2en.backends import GenerationOptions
+from fa2en.backends import Backend, BackendRequest, BackendSpec, Decoding, Hypothesis
+from fa2en.errors import ConfigError, DeviceUnavailableError
+
+#: ``--device`` values: auto, cpu, mps, cuda or cuda:N.
+DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+
+#: ``--dtype`` names the transformers backend understands, and their torch types.
+PRECISIONS = {
+    "float32": "float32",
+    "fp32": "float32",
+    "float16": "float16",
+    "fp16": "float16",
+    "bfloat16": "bfloat16",
+    "bf16": "bfloat16",
+}
+
+
+def check_device_name(device: str) -> str:
+    """``device`` if it is a valid device name, else a :class:`ConfigError` listing the forms."""
+    if not isinstance(device, str) or not DEVICE_PATTERN.fullmatch(device):
+        raise ConfigError(
+            f"--device: {device!r} is not a device; choose from auto, cpu, cuda, cuda:N, mps"
+        )
+    return device
 
 
 def pick_device(device: str = "auto") -> str:
     """Resolve ``auto`` to CUDA, then Apple MPS, then CPU; check an explicit choice exists."""
     import torch
 
+    check_device_name(device)
+    mps = bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
     if device == "auto":
-        if torch.cuda.is_available():
-            return "cuda"
-        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-            return "mps"
-        return "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for, but no CUDA GPU is available here")
-    if device == "mps" and not (
-        getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
-    ):
-        raise ValueError("device 'mps' was asked for, but Apple MPS is not available here")
+        return "cuda" if torch.cuda.is_available() else "mps" if mps else "cpu"
+    if device.startswith("cuda"):
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        index = int(device.partition(":")[2] or 0)
+        if index >= count:
+            raise DeviceUnavailableError(
+                f"--device {device}: no such CUDA GPU here ({count} visible); use --device cpu or auto"
+            )
+    if device == "mps" and not mps:
+        raise DeviceUnavailableError(
+            "--device mps: Apple MPS is not available here; use --device cpu"
+        )
     return device
 
 
@@ -30,21 +57,26 @@ def pick_dtype(dtype: str, device: str) -> Any:
     """Resolve a precision name; ``auto`` is bfloat16 on a GPU that has it, else float32."""
     import torch
 
-    names = {
-        "float32": torch.float32,
-        "fp32": torch.float32,
-        "float16": torch.float16,
-        "fp16": torch.float16,
-        "bfloat16": torch.bfloat16,
-        "bf16": torch.bfloat16,
-    }
     if dtype == "auto":
         if device.startswith("cuda"):
             return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         return torch.float32
-    if dtype not in names:
-        raise ValueError(f"unknown precision {dtype!r}; choose from auto, {', '.join(names)}")
-    return names[dtype]
+    if dtype not in PRECISIONS:
+        raise ConfigError(
+            f"--dtype: {dtype!r} is not a transformers precision; choose from auto, {', '.join(PRECISIONS)}"
+        )
+    return getattr(torch, PRECISIONS[dtype])
+
+
+class _StepLogProbs:
+    """A logits processor that records, per row, the log-probability greedy search picks at each step."""
+
+    def __init__(self) -> None:
+        self.steps: list[Any] = []
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        self.steps.append(scores.float().log_softmax(-1).max(-1).values)
+        return scores
 
 
 class TransformersBackend:
@@ -52,27 +84,32 @@ class TransformersBackend:
 
     name = "transformers"
 
-    def __init__(self, model: Any, pad_token_id: int, options: GenerationOptions) -> None:
+    def __init__(self, model: Any, tokenizer: Any, decoding: Decoding) -> None:
         self.model = model
-        self.pad_token_id = pad_token_id
-        self.options = options
+        self.pad_token_id = tokenizer.pad_token_id
+        self.eos_token_id = tokenizer.eos_token_id
+        self.decoding = decoding
         self.device = str(model.device)
-        #: generate() puts EOS in the last slot when it reaches max_new_tokens
-        self.forces_eos_at_limit = (
-            getattr(model.generation_config, "forced_eos_token_id", None) is not None
-        )
 
-    def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
-        """Pad ``batch`` on the right, generate, and strip padding from the outputs."""
+    def _tensors(self, batch: list[list[int]], pad: int) -> tuple[Any, Any]:
+        """Right-padded ids and attention mask on the model's device."""
         import torch
 
         width = max(len(ids) for ids in batch)
-        ids = torch.full((len(batch), width), self.pad_token_id, dtype=torch.long)
+        ids = torch.full((len(batch), width), pad, dtype=torch.long)
         mask = torch.zeros((len(batch), width), dtype=torch.long)
         for row, src in enumerate(batch):
             ids[row, : len(src)] = torch.tensor(src, dtype=torch.long)
             mask[row, : len(src)] = 1
-        o = self.options
+        return ids.to(self.model.device), mask.to(self.model.device)
+
+    def generate(self, batch: list[list[int]], max_new_tokens: int) -> list[Hypothesis]:
+        """Pad ``batch`` on the right, generate, and return each output's tokens and confidence."""
+        import torch
+        from transformers import LogitsProcessorList
+
+        ids, mask = self._tensors(batch, self.pad_token_id)
+        o = self.decoding
         kwargs: dict[str, Any] = {
             "max_new_tokens": max_new_tokens,
             "max_length": None,
@@ -87,16 +124,53 @@ class TransformersBackend:
             kwargs.update(temperature=o.temperature, top_k=o.top_k or None, top_p=o.top_p)
         if o.forced_bos_token_id is not None:
             kwargs["forced_bos_token_id"] = o.forced_bos_token_id
-        if o.force_length:
-            kwargs["min_new_tokens"] = max_new_tokens
+        greedy = o.num_beams == 1 and not o.do_sample
+        steps = _StepLogProbs()
+        if greedy:
+            kwargs["logits_processor"] = LogitsProcessorList([steps])
         with torch.inference_mode():
-            out = self.model.generate(
-                input_ids=ids.to(self.model.device),
-                attention_mask=mask.to(self.model.device),
-                **kwargs,
-            )
-        # every row starts with the decoder start token; padding follows finished rows
-        return [[t for t in row[1:] if t != self.pad_token_id] for row in out.tolist()]
+            out = self.model.generate(input_ids=ids, attention_mask=mask, **kwargs).tolist()
+        # every row starts with the decoder start token; EOS, then padding, ends finished rows
+        rows = [self._content(row[1:]) for row in out]
+        if greedy:
+            logp = torch.stack(steps.steps, 1).tolist() if steps.steps else [[] for _ in rows]
+            scores = [self._mean(lp[:n]) for lp, (_, n) in zip(logp, rows, strict=True)]
+        else:
+            scores = self.score(batch, [r for r, _ in rows])
+        return [Hypothesis(r, s) for (r, _), s in zip(rows, scores, strict=True)]
+
+    def _content(self, row: list[int]) -> tuple[list[int], int]:
+        """The content tokens of a generated row, and how many tokens were generated for it."""
+        n = row.index(self.eos_token_id) + 1 if self.eos_token_id in row else len(row)
+        while n and row[n - 1] == self.pad_token_id:
+            n -= 1
+        content = [t for t in row[:n] if t not in (self.eos_token_id, self.pad_token_id)]
+        if content and content[0] == self.decoding.forced_bos_token_id:
+            content = content[1:]
+        return content, n
+
+    @staticmethod
+    def _mean(values: list[float]) -> float | None:
+        return sum(values) / len(values) if values else None
+
+    def score(self, sources: list[list[int]], targets: list[list[int]]) -> list[float]:
+        """Teacher-forced mean log-probability of each target (forced language and EOS included)."""
+        import torch
+
+        forced = (
+            [self.decoding.forced_bos_token_id]
+            if self.decoding.forced_bos_token_id is not None
+            else []
+        )
+        labels = [forced + t + [self.eos_token_id] for t in targets]
+        ids, mask = self._tensors(sources, self.pad_token_id)
+        lab, lab_mask = self._tensors(labels, self.pad_token_id)
+        lab = lab.masked_fill(lab_mask == 0, -100)
+        with torch.inference_mode():
+            logits = self.model(input_ids=ids, attention_mask=mask, labels=lab).logits
+        logp = logits.float().log_softmax(-1)
+        picked = logp.gather(-1, lab.clamp(min=0).unsqueeze(-1)).squeeze(-1) * lab_mask
+        return (picked.sum(-1) / lab_mask.sum(-1)).tolist()
 
     def describe(self) -> dict[str, Any]:
         """Engine, device and precision."""
@@ -105,3 +179,14 @@ class TransformersBackend:
             "device": self.device,
             "precision": str(self.model.dtype).replace("torch.", ""),
         }
+
+
+def load(request: BackendRequest) -> Backend:
+    """Load the weights of ``request.source`` with transformers onto the device."""
+    from fa2en.loading import load_weights
+
+    model = load_weights(request.source, request.device, pick_dtype(request.dtype, request.device))
+    return TransformersBackend(model, request.tokenizer, request.decoding)
+
+
+SPEC = BackendSpec("transformers", load)

@@ -1,0 +1,88 @@
+"""Opening the translation engine a job asks for: one process, a local worker pool, or Ray.
+
+Each returns a :class:`~fa2en.interfaces.SentenceTranslator`, so the job does not care which.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fa2en.interfaces import SentenceTranslator
+from fa2en.options import JobOptions
+
+log = logging.getLogger("fa2en")
+
+
+def load_kwargs(opts: JobOptions, threads: int) -> dict[str, Any]:
+    """``Translator.load`` arguments (all but the device) for these options."""
+    return {
+        "model": opts.model,
+        "backend": opts.backend,
+        "dtype": opts.dtype,
+        "num_beams": opts.beams,
+        "max_tokens": opts.max_tokens,
+        "max_batch_size": opts.batch_size,
+        "normalizer": opts.normalizer(),
+        "threads": threads,
+    }
+
+
+def token_counter(opts: JobOptions) -> Callable[[list[str]], list[int]]:
+    """Source-token counts from the tokenizer alone (no weights): for dry runs and worker pools."""
+    from fa2en.loading import family_of, load_tokenizer, resolve
+
+    src = resolve(opts.model)
+    tokenizer = load_tokenizer(src)
+    prefix = family_of(src, tokenizer).source_prefix
+    normalize = opts.normalizer() or (lambda t: " ".join(t.split()))
+
+    def count(texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(ids) for ids in tokenizer([prefix + normalize(t) for t in texts])["input_ids"]]
+
+    return count
+
+
+def open_engine(opts: JobOptions) -> SentenceTranslator:
+    """The engine these options ask for, loaded and ready."""
+    from fa2en.parallel import WorkerPool, parse_devices, threads_for
+
+    devices = parse_devices(opts.devices, opts.workers)
+    if opts.engine == "ray":
+        from fa2en.ray_engine import RayTranslator
+
+        return RayTranslator(
+            load_kwargs(opts, opts.threads),
+            token_counter(opts),
+            address=opts.ray_address,
+            actors=len(devices or [opts.device]),
+            gpus_per_actor=opts.gpus_per_actor,
+            max_batch_size=opts.batch_size,
+        )
+    if devices:
+        threads = opts.threads or (threads_for(len(devices)) if devices[0] == "cpu" else 0)
+        log.info(
+            "event=workers count=%d devices=%s threads_per_worker=%d",
+            len(devices),
+            ",".join(devices),
+            threads,
+        )
+        return WorkerPool(
+            devices,
+            load_kwargs(opts, threads),
+            token_counter(opts),
+            threads_per_worker=threads,
+            max_tokens=opts.max_tokens,
+            max_batch_size=opts.batch_size,
+        )
+    if opts.threads:
+        import torch
+
+        torch.set_num_threads(opts.threads)
+    from fa2en.translator import Translator
+
+    kwargs = load_kwargs(opts, opts.threads)
+    return Translator.load(kwargs.pop("model"), opts.device, **kwargs)

@@ -1,0 +1,48 @@
+"""The one document path: segmented documents in, rebuilt English documents out.
+
+``fa2en translate`` (files and standard input) and ``fa2en eval`` all go through
+:func:`translate_documents`: the sentences of all given documents are translated together (identical
+sentences once), then each document is rebuilt in its own shape. A document with a sentence that
+could not be translated is not rebuilt; its errors say which sentence and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from fa2en.formats import make_format
+from fa2en.interfaces import Progress, SentenceTranslator, Translation
+from fa2en.segment import Document
+
+
+@dataclass
+class TranslatedDocument:
+    """One document's English (None when a sentence failed) and what each sentence gave."""
+
+    text: str | None
+    sentences: list[tuple[str, Translation]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def translate_documents(
+    docs: Sequence[Document], engine: SentenceTranslator, progress: Progress | None = None
+) -> list[TranslatedDocument]:
+    """Translate the sentences of ``docs`` together and rebuild each document."""
+    unique = list(dict.fromkeys(s for d in docs for s in d.sentences))
+    table = dict(zip(unique, engine.translate_detailed(unique, progress=progress), strict=True))
+    if progress is not None:  # repeated sentences were translated once; count them done too
+        progress(sum(len(d.sentences) for d in docs) - len(unique))
+    out = []
+    for doc in docs:
+        pairs = [(s, table[s]) for s in doc.sentences]
+        errors = [f"sentence {k}: {t.error}" for k, (_, t) in enumerate(pairs, 1) if t.error]
+        text = None if errors else doc.rebuild([t.text for _, t in pairs])
+        out.append(TranslatedDocument(text, pairs, errors))
+    return out
+
+
+def parse_lines(lines: Sequence[str], wrapped: bool | None = None) -> list[Document]:
+    """Each line as a plain-text document, segmented exactly as ``fa2en translate`` segments files."""
+    fmt = make_format("text", wrapped=wrapped)
+    return [doc for line in lines for doc in fmt.parse(line)]
