@@ -14,6 +14,7 @@ import yaml
 
 from fa2en.errors import Fa2enError
 from fa2en.evaluate.cli import cmd_eval, eval_parser
+from fa2en.formats import format_names
 from fa2en.presets import config_dir, load_presets, models_dir
 
 log = logging.getLogger("fa2en")
@@ -60,7 +61,7 @@ def translate_parser(sub: Any) -> None:
     )
     p.add_argument("--remove-diacritics", type=_bool, metavar="BOOL")
     p.add_argument(
-        "--format", choices=["text", "markdown", "jsonl", "tsv"], help="override the extension"
+        "--format", choices=format_names(), help="override the extension"
     )
     p.add_argument("--fields", nargs="+", help="JSONL fields to translate (default: text)")
     p.add_argument("--column", help="TSV column to translate (default: text)")
