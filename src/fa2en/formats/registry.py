@@ -58,8 +58,8 @@ def register_format(name: str, *, extensions: tuple[str, ...] = ()) -> Callable[
 
 
 def format_names() -> list[str]:
-    """The registered format names, in registration order (for ``--format`` choices)."""
-    return list(FORMATS)
+    """The registered format names, sorted (for ``--format`` choices and messages)."""
+    return sorted(FORMATS)
 
 
 def detect_format(path: Path, override: str | None = None) -> str:
