@@ -1,12 +1,13 @@
 """Normaliser: each rule, its options, idempotency and preservation of everything else."""
 
+import re
 import string
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fa2en.normalize import Normalizer, normalize
+from fa2en.normalize import ZWNJ, Normalizer, normalize
 
 
 @pytest.mark.parametrize(
@@ -16,7 +17,10 @@ from fa2en.normalize import Normalizer, normalize
         ("مصطفى", "مصطفی"),  # ALEF MAKSURA
         ("ســـلام", "سلام"),  # kashida
         ("\u200fسلام\u202b دنیا\u2066", "سلام دنیا"),  # bidi controls
-        ("سلام\u200bدنیا\ufeff", "سلامدنیا"),  # zero-width space, BOM
+        ("سلام\u200bدنیا\ufeff", "سلام\u200cدنیا"),  # zero-width space between words, BOM
+        ("بَ\u200b\u200fپ", "بَ\u200cپ"),  # after harakat, beside another invisible
+        ("foo\u200bbar", "foo\u200cbar"),  # any letters
+        ("سلام\u200b. \u200bدنیا ۱\u200b۲", "سلام. دنیا 12"),  # not between letters: removed
         ("می\u200c\u200cروم", "می\u200cروم"),  # doubled ZWNJ
         ("کتاب \u200cها", "کتاب ها"),  # ZWNJ next to a space
         ("\u200cسلام\u200c", "سلام"),  # ZWNJ at the edges
@@ -92,3 +96,19 @@ def test_idempotent(text: str, diacritics: bool, digits: str, one_line: bool) ->
 def test_never_drops_letters_or_punctuation(text: str) -> None:
     """With nothing to change, every letter, digit and punctuation mark survives in order."""
     assert normalize(text).replace(" ", "") == text.replace(" ", "")
+
+
+#: Runs of letters: what a reader sees as words or word parts (ZWNJ and spaces separate them).
+LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="سلامدنیاکتبab", min_size=1, max_size=6), min_size=1, max_size=6),
+    st.lists(st.sampled_from(["\u200b", "\u200b\u200f", "\u200f\u200b", ZWNJ, " "]), max_size=6),
+)
+def test_invisible_separators_merge_no_words(words: list[str], seps: list[str]) -> None:
+    """Words separated by a zero-width space (with or without other invisibles) stay apart."""
+    text = words[0] + "".join(s + w for s, w in zip(seps, words[1:], strict=False))
+    expected = len(words[: len(seps) + 1])
+    assert len(LETTER_RUNS.findall(normalize(text, arabic_letters=False))) == expected

@@ -172,6 +172,62 @@ def test_protected_spans_stay_out_of_sentences() -> None:
     assert [s.text for s in doc.segments if s.kind == "markup"] == ["`pip install fa2en`"]
 
 
+def test_a_translation_cannot_break_a_table_row() -> None:
+    doc = segment_document("| نام | مقدار |\n|---|---|\n| الف | ب |\n")
+    out = doc.rebuild(["Name", "a | b", "A\nB", "x \\| y"])
+    assert out == "| Name | a \\| b |\n|---|---|\n| A B | x \\| y |\n"
+
+
+def test_table_cells_are_not_refilled_in_wrapped_text() -> None:
+    prose = "این یک جمله بلند آزمایشی است که در چند خط شکسته شده است و ادامه دارد. " * 4
+    table = "| ستون | مقدار |\n|---|---|\n| الف | ب |\n"
+    doc = segment_document(textwrap.fill(prose, 40) + "\n\n" + table, protect=True)
+    assert doc.wrap_width == 40
+    out = doc.rebuild(["This is a long test sentence."] * 4 + ["Column", "Value", "A" * 60, "B"])
+    assert out.endswith("\n\n| Column | Value |\n|---|---|\n| " + "A" * 60 + " | B |\n")
+
+
+def test_rebuild_keeps_markup_byte_for_byte() -> None:
+    text = "```\nx = ۱۲۳\n```\n\n۱. مورد `۴۵` ali۶@x.ir https://a.ir/۷\n\n۸۹\n"
+    doc = segment_document(text, protect=True)
+    assert doc.sentences == ["مورد"]
+    assert (
+        doc.rebuild(["Item"])
+        == "```\nx = ۱۲۳\n```\n\n1. Item `۴۵` ali۶@x.ir https://a.ir/۷\n\n۸۹\n"
+    )
+    assert doc.rebuild(["Item"], digits="persian").startswith("```\nx = ۱۲۳\n```\n\n۱. Item")
+    assert doc.rebuild(["Item"], digits="keep") == text.replace("مورد", "Item")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://fa.wikipedia.org/wiki/انقلاب.ایران",
+        "https://a.ir/a?x=۱.۲&q=است.وی",
+        "www.x.ir/او!ما",
+    ],
+)
+def test_no_sentence_ends_inside_a_url(url: str) -> None:
+    text = f"پیوند {url} را ببینید. پایان."
+    doc = segment_document(text, protect=True)
+    assert doc.sentences == ["پیوند", "را ببینید.", "پایان."]
+    assert url in [s.text for s in doc.segments if s.kind == "markup"]
+
+
+def test_table_rows_are_cells_and_pipes() -> None:
+    doc = segment_document("| **نام** | `a|b` مقدار |\n| --- | :-: |\n", protect=True)
+    assert doc.sentences == ["نام", "مقدار"]
+    assert [s.text for s in doc.segments if s.kind == "markup"] == [
+        "|",
+        "**",
+        "**",
+        "|",
+        "`a|b`",
+        "|",
+        "| --- | :-: |",
+    ]
+
+
 @pytest.mark.parametrize("bad", [None, b"\xd8\xb3", 12, ["متن"]])
 def test_bad_input_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="expects str"):
@@ -192,7 +248,8 @@ def test_ten_megabyte_single_line() -> None:
 
 TEXTISH = st.lists(
     st.sampled_from(
-        list("سلام دنیا. ؟!…«»:،\n\n  #-۱2)\t") + ["\u200c", "```", "ه.ش.", " - ایرنا: ", "`x`"]
+        list("سلام دنیا. ؟!…«»:،\n\n  #-۱2)\t|*_")
+        + ["\u200c", "```", "ه.ش.", " - ایرنا: ", "`x`", "\n|", "|---|", "https://a.ir/ب.پ", "**"]
     ),
     max_size=80,
 ).map("".join)
@@ -209,3 +266,5 @@ def test_round_trip_and_no_empty_segments(text: str, wrapped: bool | None, prote
             assert seg.text.strip()
             assert seg.text == seg.text.strip()
     assert doc.rebuild(doc.sentences).replace("\n", "") is not None
+    if not doc.wrap_width:  # kept means byte for byte: the sentences put back give the source
+        assert doc.rebuild(doc.sentences, digits="keep") == text

@@ -94,3 +94,57 @@ def test_protected_span(text: str, spans: list[str]) -> None:
 )
 def test_line_closed(line: str, closed: bool) -> None:
     assert bool(rules.LINE_CLOSED.search(line)) is closed
+
+
+@pytest.mark.parametrize(
+    ("line", "verbatim"),
+    [
+        ("|---|:--:|", True),
+        ("  | :--- | ---: |\r", True),
+        ("| نام | مقدار |", False),  # a table row: its cells are translated
+        ("---", True),
+        ("```python", True),
+    ],
+)
+def test_verbatim_line(line: str, verbatim: bool) -> None:
+    assert bool(rules.VERBATIM_LINE.fullmatch(line)) is verbatim
+
+
+@pytest.mark.parametrize(
+    ("row", "cells"),
+    [
+        ("| الف | ب |", [" الف ", " ب "]),
+        ("| a \\| b | `x|y` |", [" a \\| b ", " `x|y` "]),
+        ("||ج|", ["ج"]),
+    ],
+)
+def test_table_cell(row: str, cells: list[str]) -> None:
+    assert rules.TABLE_ROW.fullmatch(row)
+    assert rules.TABLE_CELL.findall(row) == cells
+
+
+@pytest.mark.parametrize(
+    ("cell", "delimiters"),
+    [
+        ("**پررنگ**", ["**", "**"]),
+        ("*کج* و __زیر__", ["*", "*", "__", "__"]),
+        ("~~حذف~~", ["~~", "~~"]),
+        ("file_name و 2 * 3", []),
+    ],
+)
+def test_emphasis_delimiter(cell: str, delimiters: list[str]) -> None:
+    assert rules.EMPHASIS_DELIMITER.findall(cell) == delimiters
+
+
+@pytest.mark.parametrize(
+    ("text", "unsafe"), [("a | b", ["|"]), ("a \\| b", []), ("a\r\nb", ["\r", "\n"])]
+)
+def test_cell_unsafe(text: str, unsafe: list[str]) -> None:
+    assert rules.CELL_UNSAFE.findall(text) == unsafe
+
+
+@pytest.mark.parametrize(
+    ("markup", "numbered"), [("۱. ", True), ("  12) ", True), ("- ", False), ("۱۲۳", False)]
+)
+def test_numbered_marker(markup: str, numbered: bool) -> None:
+    assert bool(rules.NUMBERED_MARKER.fullmatch(markup)) is numbered

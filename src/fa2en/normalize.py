@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 ZWNJ = "\u200c"
 
-#: What happens to digits: ``ascii`` (0-9, for English output), ``persian`` (۰-۹), ``keep``.
-DIGIT_MODES = ("ascii", "persian", "keep")
+#: The ``digits`` option: Persian digits to ASCII, ASCII digits to Persian, or left as they are.
+DigitsOption = Literal["ascii", "persian", "keep"]
+#: The same choices as values (for ``--digits`` and config validation).
+DIGIT_MODES: tuple[str, ...] = get_args(DigitsOption)
 
 #: Arabic code points that have a distinct Persian counterpart (YEH, ALEF MAKSURA, KAF).
 ARABIC_TO_PERSIAN = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
@@ -42,8 +44,17 @@ DIGITS_TO_PERSIAN = str.maketrans(
 KASHIDA = re.compile("\u0640+")
 
 #: Bidi controls (LRM, RLM, embeddings, overrides, isolates) and stray invisible characters
-#: (zero-width space, word joiner, BOM, soft hyphen). ZWNJ is handled separately: it is meaningful.
-INVISIBLES = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
+#: (word joiner, BOM, soft hyphen). ZWNJ and the zero-width space are handled separately.
+INVISIBLES = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u2060\ufeff\u00ad]")
+
+#: A zero-width space (U+200B) between two letters (a letter may carry harakat) becomes a ZWNJ: it
+#: separates the two the same way (in Persian both break the cursive joining without a visible gap,
+#: and editors often type one for the other), so no two words are merged: ``سلام\u200bدنیا`` ->
+#: ``سلام\u200cدنیا``. Anywhere else (next to a space, a digit, punctuation) it is removed.
+ZWSP_BETWEEN_LETTERS = re.compile(
+    "(?:(?<=[^\\W\\d_])|(?<=[\u064b-\u0655\u0670]))\u200b+(?=[^\\W\\d_])"
+)
+ZWSP = re.compile("\u200b+")
 
 #: ZERO WIDTH JOINER next to an Arabic-script letter is stray in Persian text (emoji keep theirs).
 STRAY_ZWJ = re.compile("(?<=[\u0600-\u06ff])\u200d+|\u200d+(?=[\u0600-\u06ff])")
@@ -70,7 +81,7 @@ PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 class Normalizer:
     """Configurable, idempotent Persian normaliser; call it on a string."""
 
-    digits: Literal["ascii", "persian", "keep"] = "ascii"
+    digits: DigitsOption = "ascii"
     remove_diacritics: bool = False
     arabic_letters: bool = True
     one_line: bool = True
@@ -89,6 +100,7 @@ class Normalizer:
         text = KASHIDA.sub("", text)
         text = INVISIBLES.sub("", text)
         text = STRAY_ZWJ.sub("", text)
+        text = ZWSP.sub("", ZWSP_BETWEEN_LETTERS.sub(ZWNJ, text))
         if self.remove_diacritics:
             text = DIACRITICS.sub("", text)
         text = ODD_SPACES.sub(" ", text)

@@ -12,11 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from fa2en.normalize import DIGITS_TO_ASCII
+from fa2en.normalize import DIGITS_TO_ASCII, DigitsOption
 from fa2en.segment import rules
 from fa2en.segment.sentences import sentence_spans
 
 Kind = Literal["sentence", "markup", "space"]
+
+_CELL_ESCAPES = {"|": "\\|", "\n": " ", "\r": " "}
 
 _CODE_BLOCK = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[^\n]*$", re.M | re.S)
 
@@ -37,6 +39,8 @@ class Document:
 
     segments: tuple[Segment, ...]
     wrap_width: int | None = None
+    #: blocks that are table cells: rebuilt in place, never refilled to ``wrap_width``
+    cell_blocks: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:
@@ -53,34 +57,42 @@ class Document:
         """Number of paragraphs (blank-line separated regions holding text)."""
         return len({s.paragraph for s in self.segments if s.kind == "sentence"})
 
-    def rebuild(self, translations: Sequence[str]) -> str:
-        """The document with each sentence replaced by its translation, in the same shape."""
+    def rebuild(self, translations: Sequence[str], *, digits: DigitsOption = "ascii") -> str:
+        """The document with each sentence replaced by its translation, in the same shape.
+
+        Everything else is kept byte for byte (code, URLs, e-mail addresses, table syntax), except
+        that with ``digits="ascii"`` the digits of numbered list markers become ASCII (``۱. `` ->
+        ``1. ``), as the English that follows them.
+        """
         if len(translations) != len(self.sentences):
             raise ValueError(
                 f"{len(translations)} translations given for {len(self.sentences)} sentences"
             )
         it = iter(translations)
         if self.wrap_width:
-            return self._rebuild_wrapped(it)
-        out = []
-        for seg in self.segments:
-            if seg.kind == "sentence":
-                out.append(next(it))
-            elif seg.kind == "markup":
-                out.append(seg.text.translate(DIGITS_TO_ASCII))
-            else:
-                out.append(seg.text)
-        return "".join(out)
+            return self._rebuild_wrapped(it, digits)
+        return "".join(
+            self._translated(seg, next(it)) if seg.kind == "sentence" else _kept(seg, digits)
+            for seg in self.segments
+        )
 
-    def _rebuild_wrapped(self, it: Iterator[str]) -> str:
+    def _translated(self, seg: Segment, translation: str) -> str:
+        """A translation as it goes into the output: in a table cell, on one line, ``|`` escaped."""
+        if seg.block not in self.cell_blocks:
+            return translation
+        return rules.CELL_UNSAFE.sub(lambda m: _CELL_ESCAPES[m.group()], translation)
+
+    def _rebuild_wrapped(self, it: Iterator[str], digits: DigitsOption) -> str:
         """Rebuild hard-wrapped text: each block's translations refilled to the source width."""
         out: list[str] = []
         i, segs = 0, self.segments
         while i < len(segs):
             seg = segs[i]
-            if seg.kind != "sentence":
+            if seg.kind != "sentence" or seg.block in self.cell_blocks:
                 out.append(
-                    seg.text.translate(DIGITS_TO_ASCII) if seg.kind == "markup" else seg.text
+                    self._translated(seg, next(it))
+                    if seg.kind == "sentence"
+                    else _kept(seg, digits)
                 )
                 i += 1
                 continue
@@ -94,6 +106,13 @@ class Document:
         return "".join(out)
 
 
+def _kept(seg: Segment, digits: DigitsOption) -> str:
+    """A segment that is not translated, as it goes into the output."""
+    if digits == "ascii" and seg.kind == "markup" and rules.NUMBERED_MARKER.fullmatch(seg.text):
+        return seg.text.translate(DIGITS_TO_ASCII)
+    return seg.text
+
+
 def detect_wrap_width(text: str) -> int | None:
     """The line width if ``text`` is hard-wrapped (lines broken inside sentences), else ``None``."""
     if text.count("\n") < 2:
@@ -104,7 +123,11 @@ def detect_wrap_width(text: str) -> int | None:
         lines = para.strip("\n").split("\n")
         width = max(width, *(len(line.rstrip()) for line in lines))
         for line, nxt in zip(lines, lines[1:], strict=False):
-            if rules.STRUCTURAL_MARKER.match(nxt) or rules.VERBATIM_LINE.fullmatch(line):
+            if (
+                rules.STRUCTURAL_MARKER.match(nxt)
+                or rules.VERBATIM_LINE.fullmatch(line)
+                or rules.TABLE_ROW.fullmatch(line)
+            ):
                 continue
             total += 1
             if line.strip() and not rules.LINE_CLOSED.search(line):
@@ -121,6 +144,7 @@ class _Builder:
         self.protect = protect
         self.paragraph = 0
         self.block = 0
+        self.cell_blocks: set[int] = set()
 
     def add(self, text: str, kind: Kind) -> None:
         if not text:
@@ -130,12 +154,12 @@ class _Builder:
             text = prev.text + text
         self.segments.append(Segment(text, kind, self.paragraph, self.block))
 
-    def add_sentence(self, text: str) -> None:
+    def add_sentence(self, text: str, protected: re.Pattern[str] = rules.PROTECTED_SPAN) -> None:
         if not self.protect:
             self.add(text, "sentence")
             return
         pos = 0
-        for m in rules.PROTECTED_SPAN.finditer(text):
+        for m in protected.finditer(text):
             self._add_trimmed(text[pos : m.start()])
             self.add(m.group(), "markup")
             pos = m.end()
@@ -151,14 +175,24 @@ class _Builder:
         self.add(core, "sentence")
         self.add(text[len(lead) + len(core) :], "space")
 
-    def add_block(self, block: str) -> None:
+    def add_block(self, block: str, protected: re.Pattern[str] = rules.PROTECTED_SPAN) -> None:
         pos = 0
         for start, end in sentence_spans(block, self.width):
             self.add(block[pos:start], "space")
-            self.add_sentence(block[start:end])
+            self.add_sentence(block[start:end], protected)
             pos = end
         self.add(block[pos:], "space")
         self.block += 1
+
+    def add_table_row(self, row: str) -> None:
+        """A table row: pipes as markup, each cell a block of its own, never refilled."""
+        pos = 0
+        for m in rules.TABLE_CELL.finditer(row):
+            self.add(row[pos : m.start()], "markup")
+            self.cell_blocks.add(self.block)
+            self.add_block(m.group(), rules.CELL_PROTECTED_SPAN)
+            pos = m.end()
+        self.add(row[pos:], "markup")
 
     def add_paragraph(self, para: str) -> None:
         lines = para.split("\n")
@@ -169,6 +203,10 @@ class _Builder:
             if rules.VERBATIM_LINE.fullmatch(line) or (marker and not line[marker.end() :].strip()):
                 self._flush(plain)
                 self.add(line, "markup")
+                self.add(sep, "space")
+            elif rules.TABLE_ROW.fullmatch(line):
+                self._flush(plain)
+                self.add_table_row(line)
                 self.add(sep, "space")
             elif marker and not self._continues_wrapped_line(plain, line):
                 self._flush(plain)
@@ -213,7 +251,7 @@ def segment_document(
         b.paragraph += 1
         pos = m.end()
     _add_prose(b, text[pos:])
-    return Document(tuple(b.segments), width)
+    return Document(tuple(b.segments), width, frozenset(b.cell_blocks))
 
 
 def _add_prose(b: _Builder, text: str) -> None:

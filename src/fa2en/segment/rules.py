@@ -70,8 +70,22 @@ STRUCTURAL_MARKER = re.compile(
     f"[ \\t]*(?:#{{1,6}}[ \\t]+|[-*+\u2022][ \\t]+|[{DIGIT}]{{1,3}}[.)][ \\t]+|>[ \\t]?)"
 )
 
-#: Lines kept verbatim, never translated: Markdown tables, horizontal rules, code fences.
-VERBATIM_LINE = re.compile("[ \\t]*(?:\\|.*|(?:[-*_][ \\t]*){3,}|```.*|~~~.*)")
+#: Lines kept verbatim, never translated: a Markdown table's delimiter row (``|---|:--:|``),
+#: horizontal rules, code fences.
+VERBATIM_LINE = re.compile("[ \\t]*(?:\\|[ \\t:|]*-[ \\t:|-]*\r?|(?:[-*_][ \\t]*){3,}|```.*|~~~.*)")
+
+#: A Markdown table row (a line starting with ``|``): its cells are translated, its pipes kept.
+TABLE_ROW = re.compile("[ \\t]*\\|.*")
+
+#: The text of one table cell: up to the next ``|`` that is neither escaped (``\\|``) nor inside
+#: inline code (`` `a|b` ``).
+TABLE_CELL = re.compile(r"(?:\\.|`[^`\n]+`|[^|\n])+")
+
+#: Emphasis delimiters in a table cell (``**bold**``, ``*em*``, ``__x__``, ``_x_``, ``~~del~~``): a run
+#: of ``*``, ``_`` or ``~`` that opens (after a space or the start, before a non-space) or closes
+#: (after a non-space, before a space or the end). They are kept as markup and the text between is
+#: translated on its own; ``snake_case`` and ``2 * 3`` are not delimiters.
+EMPHASIS_DELIMITER = re.compile(r"(?:^|(?<=\s))[*_~]+(?=\S)|(?<=\S)[*_~]+(?=\s|$)")
 
 #: Spans inside a sentence left untouched: ``inline code``, the syntax of Markdown links and images
 #: (``[``/``![`` and ``](url)``: the link text is translated), URLs and e-mail addresses.
@@ -80,6 +94,16 @@ PROTECTED_SPAN = re.compile(
     r"|!?\[(?=[^\]\n]*\]\([^)\s]*\))|\]\([^)\s]*\)"
     r"|(?:https?://|www\.)[^\s<>«»\"'()]+[^\s<>«»\"'.,;:!?؟،()]|[\w.+-]+@[\w-]+\.[\w.-]*\w"
 )
+
+#: What a table cell keeps out of its sentences: the protected spans, and emphasis delimiters.
+CELL_PROTECTED_SPAN = re.compile(f"{PROTECTED_SPAN.pattern}|{EMPHASIS_DELIMITER.pattern}")
+
+#: What a translation may not bring into a table cell: an unescaped ``|`` (escaped as ``\\|``) or a
+#: line break (a space instead).
+CELL_UNSAFE = re.compile(r"(?<!\\)\||[\r\n]")
+
+#: A numbered list marker (``۱. ``, ``2) ``): the one markup whose digits may change (to ASCII).
+NUMBERED_MARKER = re.compile(f"[ \\t]*[{DIGIT}]{{1,3}}[.)][ \\t]+")
 
 #: Line end that already closes a sentence (terminator, optional closers, or a colon).
 LINE_CLOSED = re.compile(f"(?:[{TERMINATORS}:][{CLOSERS}]*)[ \\t]*$")

@@ -7,6 +7,8 @@ of the text, whatever its shape.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from fa2en.segment import rules
 
 _DIGITS = frozenset("0123456789\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9")
@@ -70,9 +72,24 @@ def _line_break_ends_sentence(block: str, nl: int, width: int | None) -> bool:
     return line_len + 1 + (word_end - nxt) <= width
 
 
+def _in_spans(starts: list[int], spans: list[tuple[int, int]], pos: int) -> bool:
+    """True when ``pos`` lies inside one of the sorted, disjoint ``spans`` (``starts``: their starts)."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < spans[i][1]
+
+
 def boundaries(block: str, width: int | None = None) -> list[int]:
-    """Offsets in ``block`` where a sentence ends (``width``: hard-wrap width, ``None`` if not wrapped)."""
-    ends = [m.end() for m in rules.CANDIDATE.finditer(block) if _ends_sentence(block, *m.span())]
+    """Offsets in ``block`` where a sentence ends (``width``: hard-wrap width, ``None`` if not wrapped).
+
+    A terminator inside a URL, e-mail address or inline code (``rules.PROTECTED_SPAN``) ends nothing.
+    """
+    protected = [m.span() for m in rules.PROTECTED_SPAN.finditer(block)]
+    starts = [start for start, _ in protected]
+    ends = [
+        m.end()
+        for m in rules.CANDIDATE.finditer(block)
+        if not _in_spans(starts, protected, m.start()) and _ends_sentence(block, *m.span())
+    ]
     if "\n" in block:
         breaks, i = [], block.find("\n")
         while i != -1:
