@@ -19,7 +19,8 @@ DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012345678901
 
 #: a number in the Persian source: digits, optional thousands groups (``٬``, ``،`` or ``,`` before
 #: three digits), optional decimals (``٫``, ``.``, or a ``/`` between digits that is not part of a
-#: date like ۱۳۹۵/۰۵/۱۲), optionally followed by a magnitude word
+#: date like ۱۳۹۵/۰۵/۱۲: such dates are not compared, translations convert them), optionally
+#: followed by a magnitude word
 SOURCE_NUMBER = re.compile(
     r"(?<![\d/])(\d+(?:[٬،,]\d{3})*(?:[٫.]\d+|/\d{1,2}(?![\d/]))?)(?![\d/])\s*(میلیارد|میلیون|هزار)?"
 )
