@@ -20,7 +20,9 @@ def _no_user_calibration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("FA2EN_CONFIG_HOME", str(tmp_path / "config-home"))
 
 
-def flags(output: str, source: str = SRC, confidence: float | None = None, truncated: bool = False) -> dict[str, str]:
+def flags(
+    output: str, source: str = SRC, confidence: float | None = None, truncated: bool = False
+) -> dict[str, str]:
     config = load_quality_config()
     [found] = run_checks([Candidate(source, output, confidence, truncated)], config)
     return {f.name: f.reason for f in found}
@@ -59,7 +61,9 @@ def test_repetition_finds_loops(output: str) -> None:
 
 
 def test_repetition_leaves_ordinary_doubling_alone() -> None:
-    assert "repetition" not in flags('"No, no," he said, announcing that bread would not rise next year.')
+    assert "repetition" not in flags(
+        '"No, no," he said, announcing that bread would not rise next year.'
+    )
 
 
 def test_repetition_by_compression_ratio() -> None:
@@ -152,7 +156,10 @@ def test_override_file_and_model_sections(tmp_path: Path) -> None:
         ("defaults:\n  repetiton: {}\n", "unknown check 'repetiton'"),
         ("defaults:\n  repetition: {max_gram: 3}\n", "unknown key 'max_gram'"),
         ("defaults:\n  length-ratio: {min: low}\n", "length-ratio.min: expected float"),
-        ("defaults:\n  off-target: {languages: [ENGLISH, KLINGON]}\n", "unknown language 'KLINGON'"),
+        (
+            "defaults:\n  off-target: {languages: [ENGLISH, KLINGON]}\n",
+            "unknown language 'KLINGON'",
+        ),
         ("defaults:\n  off-target: {languages: [GERMAN]}\n", "must include ENGLISH"),
         ("thresholds: {}\n", "unknown key 'thresholds'"),
         ("defaults: [\n", "not valid YAML"),
@@ -174,7 +181,9 @@ def test_missing_override_file(tmp_path: Path) -> None:
 
 
 def test_saved_calibration_is_found_by_the_checks() -> None:
-    path = save_calibration("m1", {"low-confidence": {"min": -0.7}, "length-ratio": {"min": 0.8, "max": 1.4}})
+    path = save_calibration(
+        "m1", {"low-confidence": {"min": -0.7}, "length-ratio": {"min": 0.8, "max": 1.4}}
+    )
     assert path == calibration_path() and path.is_file()
     save_calibration("m2", {"low-confidence": {"min": -0.9}})
     m1 = load_quality_config("m1")

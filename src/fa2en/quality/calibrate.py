@@ -40,7 +40,9 @@ def fit_length_ratio(
     return math.floor(float(lo) * 100) / 100, math.ceil(float(hi) * 100) / 100
 
 
-def length_ratios(sources: Sequence[str], outputs: Sequence[str], min_source_chars: int) -> list[float]:
+def length_ratios(
+    sources: Sequence[str], outputs: Sequence[str], min_source_chars: int
+) -> list[float]:
     """Output/source letters-and-digits ratios of the pairs whose source is long enough to judge."""
     return [
         letters(out) / letters(src)

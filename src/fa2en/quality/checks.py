@@ -48,9 +48,13 @@ class Flag(NamedTuple):
 
 
 #: Persian/Arabic-script letters (Arabic, Arabic Supplement, presentation forms)
-PERSIAN_SCRIPT = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]")
+PERSIAN_SCRIPT = re.compile(
+    r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
+)
 #: a run of Persian-script words, quoted in reasons
-PERSIAN_RUN = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+(?:\s+[\u0600-\u06FF\u200c]+)*")
+PERSIAN_RUN = re.compile(
+    r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF\u200c]+(?:\s+[\u0600-\u06FF\u200c]+)*"
+)
 #: the words of an output, as the repetition check compares them
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -113,7 +117,10 @@ def check_untranslated(e: Evidence, p: Params) -> str | None:
         return f"Persian script in the output: {run[:40]!r}"
     if letters(e.source) >= p["copy_min_chars"]:
         matcher = SequenceMatcher(None, e.source, e.output, autojunk=False)
-        if matcher.real_quick_ratio() >= p["copy_similarity"] and matcher.ratio() >= p["copy_similarity"]:
+        if (
+            matcher.real_quick_ratio() >= p["copy_similarity"]
+            and matcher.ratio() >= p["copy_similarity"]
+        ):
             return f"output copies the source ({matcher.ratio():.0%} similar)"
     return None
 

@@ -26,8 +26,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--src", type=Path, required=True, help="Persian source, one sentence a line")
     p.add_argument("--hyp", type=Path, help="English translation, line-aligned with --src")
     p.add_argument("--json", type=Path, metavar="OUT", help="write every line's flags to OUT")
-    p.add_argument("--quality-config", type=Path, metavar="FILE", help="thresholds overriding the defaults")
-    p.add_argument("--model", help="score the translation under this model (enables low-confidence)")
+    p.add_argument(
+        "--quality-config", type=Path, metavar="FILE", help="thresholds overriding the defaults"
+    )
+    p.add_argument(
+        "--model", help="score the translation under this model (enables low-confidence)"
+    )
     p.add_argument("--device", help="device of --model: auto, cpu, cuda, cuda:N")
     p.add_argument(
         "--calibrate",

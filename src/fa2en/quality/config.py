@@ -76,9 +76,7 @@ def _same_type(default: Any, value: Any) -> bool:
     return isinstance(value, type(default))
 
 
-def _merge(
-    params: dict[str, dict[str, Any]], layer: Any, schema: Params, where: str
-) -> None:
+def _merge(params: dict[str, dict[str, Any]], layer: Any, schema: Params, where: str) -> None:
     """Validate ``layer`` (flag -> key -> value) against ``schema`` and write it over ``params``."""
     if not isinstance(layer, dict):
         raise ConfigError(f"{where}: expected a mapping of flag names to thresholds")
@@ -107,7 +105,11 @@ def load_quality_config(model: str | None = None, override: Path | None = None) 
     calibrated = calibration_path()
     if override is not None and not override.is_file():
         raise ConfigError(f"quality config not found: {override} (--quality-config)")
-    files = [packaged, *([calibrated] if calibrated.is_file() else []), *([override] if override else [])]
+    files = [
+        packaged,
+        *([calibrated] if calibrated.is_file() else []),
+        *([override] if override else []),
+    ]
     for path in files:
         data = read_file(path)
         _merge(params, data.get("defaults") or {}, schema, f"{path}: defaults")

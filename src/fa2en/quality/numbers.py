@@ -45,6 +45,7 @@ MAGNITUDES = {
     "bn": 1e9,
 }
 
+
 def _values(number: str, magnitude: str | None) -> frozenset[float]:
     value = float(number)
     scale = MAGNITUDES.get((magnitude or "").lower())
@@ -89,9 +90,7 @@ def spellings(value: int) -> tuple[str, ...]:
 def _spelled(value: float, lowered_output: str, spelled_max: int) -> bool:
     if value != int(value) or not 0 <= value <= spelled_max:
         return False
-    return any(
-        re.search(rf"\b{re.escape(w)}\b", lowered_output) for w in spellings(int(value))
-    )
+    return any(re.search(rf"\b{re.escape(w)}\b", lowered_output) for w in spellings(int(value)))
 
 
 def missing_numbers(source: str, output: str, spelled_max: int = 1000) -> list[str]:

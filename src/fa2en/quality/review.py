@@ -100,7 +100,7 @@ def _file_rows(records: Sequence[SegmentRecord]) -> str:
     for r in records:
         css = ' class="flagged"' if r.flags else ""
         reasons = "".join(
-            f'<li><b>{escape(n)}</b>: {escape(r.reasons.get(n, ""))}</li>' for n in r.flags
+            f"<li><b>{escape(n)}</b>: {escape(r.reasons.get(n, ''))}</li>" for n in r.flags
         )
         conf = "" if r.confidence is None else f" · {r.confidence:.2f}"
         rows.append(
@@ -136,7 +136,7 @@ def render_html(records: Sequence[SegmentRecord]) -> str:
         index.append(f'<li><a href="#f{i}">{escape(name)}</a> — {share}</li>')
         sections.append(
             f'<section id="f{i}"><h2>{escape(name)}</h2><p>{share}</p>'
-            '<table><thead><tr><th>¶.sentence</th><th>Persian</th><th>English</th></tr></thead>'
+            "<table><thead><tr><th>¶.sentence</th><th>Persian</th><th>English</th></tr></thead>"
             f"<tbody>\n{_file_rows(recs)}\n</tbody></table></section>"
         )
     summary = summary_line([r.flags for r in records])
