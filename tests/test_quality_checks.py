@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fa2en.errors import ConfigError
-from fa2en.quality import CHECKS, Candidate, load_quality_config, run_checks
+from fa2en.quality import CHECKS, Candidate, load_quality_config, run_checks, warm_up
 from fa2en.quality.config import calibration_path, packaged_path, read_file, save_calibration
 from fa2en.quality.numbers import missing_numbers, output_values, source_numbers
 
@@ -88,6 +88,16 @@ def test_off_target_names_the_language_and_ignores_short_outputs() -> None:
     assert "off-target" not in flags("Ja.", source="بله.")
 
 
+def test_off_target_in_lingua_low_accuracy_mode(tmp_path: Path) -> None:
+    low = tmp_path / "low.yaml"
+    low.write_text("defaults:\n  off-target: {accuracy: low}\n", encoding="utf-8")
+    config = load_quality_config(None, low)
+    warm_up(config)
+    german = "Die Regierung hat am Montag angekündigt, dass der Brotpreis nicht steigen wird."
+    found = run_checks([Candidate(SRC, german), Candidate(SRC, OUT)], config)
+    assert [[f.name for f in fl] for fl in found] == [["off-target"], []]
+
+
 def test_numbers_flag_missing_and_changed_numbers() -> None:
     src = "شمار قربانیان به ۲۴۴۸۹۰ نفر رسید."
     assert "numbers" not in flags("The death toll reached 244,890.", source=src)
@@ -161,6 +171,7 @@ def test_override_file_and_model_sections(tmp_path: Path) -> None:
             "unknown language 'KLINGON'",
         ),
         ("defaults:\n  off-target: {languages: [GERMAN]}\n", "must include ENGLISH"),
+        ("defaults:\n  off-target: {accuracy: medium}\n", "off-target.accuracy: expected one of"),
         ("thresholds: {}\n", "unknown key 'thresholds'"),
         ("defaults: [\n", "not valid YAML"),
     ],

@@ -117,8 +117,10 @@ def check_untranslated(e: Evidence, p: Params) -> str | None:
         return f"Persian script in the output: {run[:40]!r}"
     if letters(e.source) >= p["copy_min_chars"]:
         matcher = SequenceMatcher(None, e.source, e.output, autojunk=False)
+        # the cheap upper bounds first: an English output shares few characters with Persian
         if (
             matcher.real_quick_ratio() >= p["copy_similarity"]
+            and matcher.quick_ratio() >= p["copy_similarity"]
             and matcher.ratio() >= p["copy_similarity"]
         ):
             return f"output copies the source ({matcher.ratio():.0%} similar)"
@@ -177,9 +179,15 @@ def languages(outputs: Sequence[str], config: QualityConfig) -> list[str | None]
     p = config.of("off-target")
     judged = [i for i, text in enumerate(outputs) if letters(text) >= p["min_letters"]]
     found: list[str | None] = [None] * len(outputs)
-    for i, lang in zip(judged, detect([outputs[i] for i in judged], p["languages"]), strict=True):
+    texts = [outputs[i] for i in judged]
+    for i, lang in zip(judged, detect(texts, p["languages"], p["accuracy"]), strict=True):
         found[i] = lang
     return found
+
+
+def warm_up(config: QualityConfig) -> None:
+    """Load the language models now (the first off-target call otherwise pays for it)."""
+    languages(["This sentence only loads the language identification models."], config)
 
 
 def evaluate(evidence: Evidence, config: QualityConfig) -> list[Flag]:

@@ -120,7 +120,8 @@ def load_quality_config(model: str | None = None, override: Path | None = None) 
             _merge(params, models[model] or {}, schema, f"{path}: models.{model}")
     from fa2en.quality.langid import validate_languages
 
-    validate_languages(params["off-target"]["languages"], str(files[-1]))
+    off_target = params["off-target"]
+    validate_languages(off_target["languages"], off_target["accuracy"], str(files[-1]))
     return QualityConfig(params, tuple(str(f) for f in files), model)
 
 
