@@ -1,0 +1,126 @@
+"""``fa2en qa``: the quality checks on an existing translation, line by line, no reference needed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from fa2en.errors import InputFileError
+from fa2en.evaluate.data import read_lines
+from fa2en.quality.calibrate import fit_thresholds
+from fa2en.quality.checks import Candidate, run_checks
+from fa2en.quality.config import load_quality_config, save_calibration
+from fa2en.quality.review import flag_counts, summary_line
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``fa2en qa`` and its options."""
+    p = subparsers.add_parser(
+        "qa",
+        help="flag suspect lines of an existing translation (no reference needed)",
+        description="Run fa2en's quality checks on a translation, line by line.",
+    )
+    p.add_argument("--src", type=Path, required=True, help="Persian source, one sentence a line")
+    p.add_argument("--hyp", type=Path, help="English translation, line-aligned with --src")
+    p.add_argument("--json", type=Path, metavar="OUT", help="write every line's flags to OUT")
+    p.add_argument(
+        "--quality-config", type=Path, metavar="FILE", help="thresholds overriding the defaults"
+    )
+    p.add_argument(
+        "--model", help="score the translation under this model (enables low-confidence)"
+    )
+    p.add_argument("--device", help="device of --model: auto, cpu, cuda, cuda:N")
+    p.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="fit --model's low-confidence and length-ratio thresholds on --src/--ref and save them",
+    )
+    p.add_argument("--ref", type=Path, help="human reference for --calibrate")
+
+
+def model_confidences(
+    model: str, device: str | None, sources: Sequence[str], hypotheses: Sequence[str]
+) -> list[float]:
+    """SEAM (lead): forced-decoding mean token log-probability of each hypothesis under ``model``."""
+    from fa2en import Translator
+
+    translator = Translator.load(model, device or "auto")
+    try:
+        return list(translator.score(sources, hypotheses))  # to be added to Translator
+    finally:
+        translator.close()
+
+
+def _aligned(src: Path, other: Path) -> tuple[list[str], list[str]]:
+    sources, lines = read_lines(src), read_lines(other)
+    if len(sources) != len(lines):
+        raise InputFileError(
+            f"{src} has {len(sources)} lines but {other} has {len(lines)}: the files must be line-aligned"
+        )
+    return sources, lines
+
+
+def calibrate(args: argparse.Namespace) -> int:
+    """``fa2en qa --calibrate``: fit and save ``--model``'s thresholds."""
+    if not args.model or not args.ref:
+        raise InputFileError("--calibrate needs --model NAME and --ref FILE (with --src)")
+    sources, refs = _aligned(args.src, args.ref)
+    config = load_quality_config(args.model, args.quality_config)
+    confidences = model_confidences(args.model, args.device, sources, refs)
+    fitted = fit_thresholds(sources, refs, confidences, config.of("length-ratio"))
+    path = save_calibration(args.model, fitted)
+    print(f"calibrated {args.model} on {len(sources)} lines: {json.dumps(fitted)}; saved to {path}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``fa2en qa``; flags are reported, never an error (exit 0)."""
+    if args.calibrate:
+        return calibrate(args)
+    if args.hyp is None:
+        raise InputFileError("fa2en qa needs --hyp FILE (the translation to check)")
+    sources, outputs = _aligned(args.src, args.hyp)
+    config = load_quality_config(args.model, args.quality_config)
+    skipped = []
+    if args.model:
+        confidences: list[float | None] = list(
+            model_confidences(args.model, args.device, sources, outputs)
+        )
+    else:
+        confidences = [None] * len(sources)
+        skipped.append("low-confidence: skipped (no --model to score the translation)")
+    flags = run_checks(
+        [Candidate(s, o, c) for s, o, c in zip(sources, outputs, confidences, strict=True)], config
+    )
+    names = [[f.name for f in fl] for fl in flags]
+    for line, fl in enumerate(flags, 1):
+        if fl:
+            print(f"line {line}: " + "; ".join(f"{f.name} ({f.reason})" for f in fl))
+    for note in skipped:
+        print(note)
+    print(summary_line(names))
+    if args.json:
+        segments = [
+            {
+                "line": line,
+                "flags": [f.name for f in fl],
+                "reasons": {f.name: f.reason for f in fl},
+                "confidence": conf,
+            }
+            for line, (fl, conf) in enumerate(zip(flags, confidences, strict=True), 1)
+        ]
+        summary = {
+            "lines": len(sources),
+            "flagged": sum(1 for n in names if n),
+            "by_flag": dict(flag_counts(names)),
+            "skipped": skipped,
+            "thresholds": list(config.sources),
+        }
+        args.json.write_text(
+            json.dumps({"segments": segments, "summary": summary}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+    return 0
