@@ -14,6 +14,7 @@ import yaml
 
 from fa2en.errors import Fa2enError
 from fa2en.evaluate.cli import cmd_eval, eval_parser
+from fa2en.facts import cli as facts_cli
 from fa2en.presets import config_dir, load_presets, models_dir
 
 log = logging.getLogger("fa2en")
@@ -261,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     translate_parser(sub)
     sub.add_parser("models", help="list the model presets")
     eval_parser(sub)
+    facts_cli.add_parser(sub)
     args = ap.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -275,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_translate(args)
         if args.command == "models":
             return cmd_models(args)
+        if args.command == "facts":
+            return facts_cli.run(args)
         return cmd_eval(args)
     except Fa2enError as exc:
         print(f"fa2en: error: {exc}", file=sys.stderr)
