@@ -36,7 +36,7 @@ SOLAR_MONTHS = (
 
 #: Lunar Hijri months, as Persian writes them (with or without the space/ZWNJ inside).
 LUNAR_MONTHS = (
-    ("محرم(?:الحرام)?", "Muharram"),
+    (f"محرم(?:{GAP}?الحرام)?", "Muharram"),
     ("صفر", "Safar"),
     (f"ربیع{GAP}?الاول", "Rabi' al-Awwal"),
     (f"ربیع{GAP}?(?:الثانی|الآخر|الاخر)", "Rabi' al-Thani"),
