@@ -85,7 +85,9 @@ KNOWN_DAYS = [
 ]
 
 MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
-NAMES = "Farvardin Ordibehesht Khordad Tir Mordad Shahrivar Mehr Aban Azar Dey Bahman Esfand".split()
+NAMES = (
+    "Farvardin Ordibehesht Khordad Tir Mordad Shahrivar Mehr Aban Azar Dey Bahman Esfand".split()
+)
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -108,7 +110,10 @@ def written_forms(year: int, month: int, day: int) -> list[str]:
         f"{year % 100:02d}/{month}/{day}",
         f"{day}/{month}/{year}",
     ]
-    return [form.translate(PERSIAN) for form in forms] + [forms[0], forms[4].translate(ARABIC_INDIC)]
+    return [form.translate(PERSIAN) for form in forms] + [
+        forms[0],
+        forms[4].translate(ARABIC_INDIC),
+    ]
 
 
 def test_at_least_fifty_distinct_known_days() -> None:
@@ -139,13 +144,17 @@ def test_month_names_have_one_transliteration() -> None:
 
 
 def test_day_and_month_take_the_year_option() -> None:
-    assert facts("در 19 شهریور ماه نیز", year=1395) == [("date", "19 شهریور ماه", "9 September 2016")]
+    assert facts("در 19 شهریور ماه نیز", year=1395) == [
+        ("date", "19 شهریور ماه", "9 September 2016")
+    ]
     assert facts("۱۰ دی", year=1395) == [("date", "۱۰ دی", "30 December 2016")]
 
 
 def test_day_and_month_without_a_year_are_written_as_original() -> None:
     assert facts("در 19 شهریور ماه نیز") == [("date", "19 شهریور ماه", "19 Shahrivar")]
-    assert facts("در 19 شهریور ماه نیز", dates="both") == [("date", "19 شهریور ماه", "19 Shahrivar")]
+    assert facts("در 19 شهریور ماه نیز", dates="both") == [
+        ("date", "19 شهریور ماه", "19 Shahrivar")
+    ]
 
 
 def test_an_earlier_full_date_sets_the_year_of_the_document() -> None:

@@ -67,14 +67,18 @@ def test_a_consonant_then_ye_is_another_word(sheet: Path) -> None:
 
 def test_default_sheet_loads_and_finds_provinces_and_bodies() -> None:
     reader = FactRules(glossary=default_glossary()).reader()
-    found = reader.find("استانداران خوزستان و سیستان و بلوچستان در مجلس شورای اسلامی و شورای نگهبان")
+    found = reader.find(
+        "استانداران خوزستان و سیستان و بلوچستان در مجلس شورای اسلامی و شورای نگهبان"
+    )
     assert [f.english for f in found] == [
         "Khuzestan",
         "Sistan and Baluchestan",
         "Islamic Consultative Assembly",
         "Guardian Council",
     ]
-    assert default_glossary_path().read_text(encoding="utf-8").startswith("# fa2en default glossary")
+    assert (
+        default_glossary_path().read_text(encoding="utf-8").startswith("# fa2en default glossary")
+    )
     assert len(default_glossary().terms) >= 60
 
 
@@ -104,7 +108,7 @@ def test_bad_sheet_is_a_config_error_naming_file_and_line(
 
 def test_not_utf8_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "latin.tsv"
-    path.write_bytes("ok\tOK\n".encode() + "caf\u00e9\tcafe\n".encode("latin-1"))
+    path.write_bytes(b"ok\tOK\n" + "caf\u00e9\tcafe\n".encode("latin-1"))
     with pytest.raises(ConfigError, match=r"latin.tsv, line 2: not UTF-8"):
         load_glossary(path)
 
