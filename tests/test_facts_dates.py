@@ -236,6 +236,8 @@ def test_words_that_contain_a_month_are_no_date() -> None:
 
 def test_gregorian_dates_in_persian() -> None:
     assert facts("۹ سپتامبر ۲۰۱۶ میلادی") == [("date", "۹ سپتامبر ۲۰۱۶ میلادی", "9 September 2016")]
+    assert facts("۲۲ مه") == [("date", "۲۲ مه", "22 May")]
+    assert facts("به ۱۹ می‌رسد") == [("number", "۱۹", "19")]
 
 
 def test_year_option_must_be_solar() -> None:

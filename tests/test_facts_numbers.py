@@ -21,6 +21,7 @@ def numbers(text: str) -> list[tuple[str, str]]:
         ("۲۴۴۸۹۰", "244890"),  # no grouping: none is added
         ("۲۴۴٬۸۹۰", "244,890"),  # Arabic thousands separator
         ("۱,۲۰۰,۰۰۰", "1,200,000"),  # ASCII comma between groups of three
+        ("۵،۱۴۳", "5,143"),  # Persian comma between groups of three
         ("۲٫۵", "2.5"),  # Arabic decimal separator
         ("۲/۵", "2.5"),  # slash as decimal mark
         ("٣٫٥", "3.5"),
@@ -48,6 +49,11 @@ def test_number_forms(source: str, english: str) -> None:
 
 def test_numbers_side_by_side_stay_apart() -> None:
     assert numbers("۳ و ۴ و 1,2") == [("۳", "3"), ("۴", "4"), ("1", "1"), ("2", "2")]
+    assert numbers("۵، ۱۴۳") == [("۵", "5"), ("۱۴۳", "143")]
+
+
+def test_digits_inside_latin_names_are_no_number() -> None:
+    assert numbers("ویروس OC43 و کووید-19") == [("19", "19")]
 
 
 def test_offsets_point_into_the_original_text() -> None:

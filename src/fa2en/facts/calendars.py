@@ -50,9 +50,10 @@ LUNAR_MONTHS = (
     (f"ذی{GAP}?الحجه|ذیحجه", "Dhu al-Hijjah"),
 )
 
-#: Gregorian months as Persian news transliterates them (Gregorian dates need no conversion).
+#: Gregorian months as Persian news transliterates them (Gregorian dates need no conversion);
+#: May is مه only: می is also the verb prefix (``۱۹ می‌شود``).
 GREGORIAN_IN_PERSIAN = (
-    "ژانویه", "فوریه", "مارس", "آوریل", "مه|می", "ژوئن",
+    "ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن",
     "ژوئیه|جولای", "اوت|آگوست", "سپتامبر", "اکتبر", "نوامبر", "دسامبر",
 )  # fmt: skip
 

@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from fa2en.facts.base import GAP, PERSIAN_LETTER, finditer_masked
 
-#: One number: ``1,200,000`` (``,`` only before groups of three), ``2.5`` or ``2/5`` (a single
-#: ``/`` between digits is the decimal mark Persian keyboards give: ``۲/۵`` is 2.5), ``2254``.
-NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[./]\d+)?)"
+#: One number: ``1,200,000`` (``,``, ``٬`` or the Persian comma ``،`` only before groups of three:
+#: ``۵،۱۴۳`` is 5,143, ``۵، ۱۴۳`` two numbers), ``2.5`` or ``2/5`` (a single ``/`` between digits is
+#: the decimal mark Persian keyboards give: ``۲/۵`` is 2.5), ``2254``.
+NUM = r"(?:\d{1,3}(?:[,،]\d{3})+(?:\.\d+)?|\d+(?:[./]\d+)?)"
 
-#: No digit or decimal mark before a number, and none after it (so ``1/2/3`` is never a number:
-#: the dates rules claim or block it first).
-NUM_EDGE_BEFORE = r"(?<![\d./])"
+#: No digit, decimal mark or Latin letter before a number (``OC43`` is a name), and no digit or
+#: decimal mark after it (so ``1/2/3`` is never a number: the dates rules claim or block it first).
+NUM_EDGE_BEFORE = r"(?<![\d./A-Za-z])"
 NUM_EDGE_AFTER = r"(?!\d|[./]\d)"
 
 #: Scale words after a number, and what they multiply by.
@@ -54,7 +55,7 @@ PART = re.compile(rf"(?P<num>{NUM})(?:{GAP}?(?P<scale>{'|'.join(SCALE_WORDS)}))?
 
 def number_value(text: str) -> Decimal:
     """The value of one ASCII number as :data:`NUM` matches it (``2/5`` is 2.5)."""
-    return Decimal(text.replace(",", "").replace("/", "."))
+    return Decimal(re.sub("[,،]", "", text).replace("/", "."))
 
 
 def grouped(value: Decimal) -> str:
@@ -69,7 +70,7 @@ def amount_english(amount: str) -> str:
     (``۳ هزار و ۵۰۰`` is ``3,500``; a plain number keeps its own grouping)."""
     parts = [(m["num"], m["scale"]) for m in PART.finditer(amount)]
     if len(parts) == 1 and not parts[0][1]:
-        return parts[0][0].replace("/", ".")
+        return parts[0][0].replace("/", ".").replace("،", ",")
     if len(parts) == 1 and SCALE_WORDS[parts[0][1]] in SCALE_ENGLISH:
         return f"{parts[0][0].replace('/', '.')} {SCALE_ENGLISH[SCALE_WORDS[parts[0][1]]]}"
     return grouped(sum(number_value(n) * SCALE_WORDS.get(s or "", 1) for n, s in parts))
