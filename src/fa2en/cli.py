@@ -265,17 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--name", help="folder name under models/ (default: the preset name or the id's last part)"
     )
     eval_parser(sub)
-    for module in _tool_modules():
+    for module in _feature_commands().values():
         module.add_parser(sub)
     return ap
 
 
-def _tool_modules() -> list[Any]:
-    """Subcommands that live beside their feature: each module has ``add_parser`` and ``run``."""
+def _feature_commands() -> dict[str, Any]:
+    """Subcommands that live beside their feature, by name: modules with ``add_parser`` and ``run``."""
     from fa2en.facts import cli as facts_cli
     from fa2en.quality import cli as qa_cli
 
-    return [qa_cli, facts_cli]
+    return {"qa": qa_cli, "facts": facts_cli}
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -316,9 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from fa2en.evaluate.cli import cmd_eval
 
-        tools = {m.__name__.split(".")[1]: m.run for m in _tool_modules()}
-        command = COMMANDS.get(args.command) or tools.get({"qa": "quality"}.get(args.command, args.command), cmd_eval)
-        return command(args)
+        features = _feature_commands()
+        if args.command in features:
+            return int(features[args.command].run(args))
+        return COMMANDS.get(args.command, cmd_eval)(args)
     except Fa2enError as exc:
         if args.debug:
             raise
