@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Download a model preset (or any hub id) into models/<name>/: the same as ``fa2en download``.
 
-    python scripts/download_model.py nllb-200-distilled-600M
+python scripts/download_model.py nllb-200-distilled-600M
 """
 
 import sys

@@ -8,7 +8,7 @@ import pytest
 
 from fa2en import Translator
 from fa2en.errors import LanguageCodeError
-from fa2en.families import FAMILIES, detect_family
+from fa2en.families import FAMILIES, detect
 
 CODES = {
     "nllb": ("pes_Arab", "eng_Latn", "pes_Arab", "eng_Latn"),
@@ -37,10 +37,14 @@ def test_codes_and_forced_bos(toy_checkpoints: dict[str, Path], family: str) -> 
     assert (
         src_tok in t.tokenizer.convert_ids_to_tokens(ids)[:2]
     )  # the source code leads (or follows BOS)
-    forced = t.backend.options.forced_bos_token_id
+    forced = t.backend.decoding.forced_bos_token_id
     assert forced == t.tokenizer.convert_tokens_to_ids(tgt_tok)
+    raw = t.backend.model.generate(
+        input_ids=__import__("torch").tensor([ids]), forced_bos_token_id=forced, max_new_tokens=4
+    )
+    assert raw[0, 1].item() == forced  # the first generated token is the target language
     out = t.backend.generate([ids], max_new_tokens=4)
-    assert out[0][0] == forced  # the first generated token is the target language
+    assert len(out[0].ids) <= 3  # content tokens only: the forced language token is not returned
     assert tgt_tok not in t.translate(["سلام دنیا"])[0]
 
 
@@ -72,7 +76,7 @@ def test_batching_matches_one_by_one(
 
 
 def test_unknown_architecture_is_generic() -> None:
-    class Cfg:
-        model_type = "bart"
-
-    assert detect_family(Cfg(), object()) is FAMILIES["seq2seq"]
+    assert detect("bart", "BartTokenizer") is FAMILIES["seq2seq"]
+    assert detect("m2m_100", "NllbTokenizerFast") is FAMILIES["nllb"]
+    assert detect("m2m_100", "M2M100Tokenizer") is FAMILIES["m2m100"]
+    assert detect("mbart", "MBartTokenizer") is FAMILIES["seq2seq"]

@@ -9,7 +9,7 @@ import pytest
 import sacrebleu
 
 from fa2en import Translator
-from fa2en.errors import ModelNotFoundError
+from fa2en.errors import DeviceUnavailableError, ModelNotFoundError
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_batch_and_order_invariance(
 def test_over_long_input_is_split_at_clauses_not_truncated(
     memorizer: Path, memorized_pairs: list[tuple[str, str]]
 ) -> None:
-    probe = Translator.load(str(memorizer), num_beams=1)
+    probe = Translator.load(str(memorizer), backend="transformers", num_beams=1)
     lengths = probe.count_tokens([fa for fa, _ in memorized_pairs])
     limit = max(lengths) + 2
     chosen = [
@@ -61,17 +61,19 @@ def test_over_long_input_is_split_at_clauses_not_truncated(
     ][:4]
     assert len(chosen) >= 3
     long_input = "، ".join(fa for fa, _ in chosen)
-    t = Translator.load(str(memorizer), num_beams=1, max_input_tokens=limit)
-    assert t.count_tokens([long_input])[0] > limit
-    (out,) = t.translate([long_input])
+    probe.max_input_tokens = limit
+    assert probe.count_tokens([long_input])[0] > limit
+    (out,) = probe.translate([long_input])
     for _, en in chosen:
         assert en.rstrip(".?!") in out
-    assert t.stats.split_inputs
 
 
-def test_output_length_follows_input_length(translator: Translator) -> None:
-    assert translator.max_new_tokens(10) == 2 * 10 + 16
-    assert translator.max_new_tokens(100_000) == translator.generation.max_new_tokens
+def test_output_cap_follows_input_length_within_the_position_table(translator: Translator) -> None:
+    assert translator.output_cap(10) == 2 * 16 + 16  # lengths are rounded up to a multiple of 8
+    assert translator.output_cap(9) == translator.output_cap(16)
+    assert translator.positions == 256  # the memorising model's max_position_embeddings
+    assert translator.output_cap(100_000) == 255  # never past the decoder's position table
+    assert translator.max_input_tokens == 256
 
 
 def test_empty_inputs(translator: Translator) -> None:
@@ -90,10 +92,10 @@ def test_out_of_memory_halves_the_batch(
 ) -> None:
     import torch
 
-    t = Translator.load(str(memorizer), num_beams=1, max_batch_size=16)
+    t = Translator.load(str(memorizer), backend="transformers", num_beams=1, max_batch_size=16)
     real = t.backend.generate
 
-    def flaky(batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
+    def flaky(batch: list[list[int]], max_new_tokens: int) -> list:
         if len(batch) > 4:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return real(batch, max_new_tokens)
@@ -104,15 +106,27 @@ def test_out_of_memory_halves_the_batch(
     assert t.stats.oom_splits > 0
 
 
-def test_other_errors_are_not_swallowed(memorizer: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    t = Translator.load(str(memorizer), num_beams=1)
+def test_a_failing_sentence_is_isolated_and_the_rest_translated(
+    memorizer: Path, memorized_pairs: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    t = Translator.load(str(memorizer), backend="transformers", num_beams=1, max_batch_size=64)
+    bad = t.encode([memorized_pairs[3][0]])[0]
+    real = t.backend.generate
+    calls = []
 
-    def broken(batch: list[list[int]], max_new_tokens: int) -> list[list[int]]:
-        raise RuntimeError("shape mismatch")
+    def broken(batch: list[list[int]], max_new_tokens: int) -> list:
+        calls.append(len(batch))
+        if bad in batch:
+            raise IndexError("index out of range in self")
+        return real(batch, max_new_tokens)
 
     monkeypatch.setattr(t.backend, "generate", broken)
-    with pytest.raises(RuntimeError, match="shape mismatch"):
-        t.translate(["سلام"])
+    out = t.translate_detailed([fa for fa, _ in memorized_pairs])
+    assert out[3].text == "" and "IndexError: index out of range" in (out[3].error or "")
+    good = [(o.text, en) for k, (o, (_, en)) in enumerate(zip(out, memorized_pairs, strict=True)) if k != 3]
+    assert all(o.error is None for k, o in enumerate(out) if k != 3)
+    assert _bleu([o for o, _ in good], [en for _, en in good]) >= 95
+    assert t.stats.failed == 1 and max(calls) > 1  # bisected, not retried one by one from the start
 
 
 def test_missing_preset_offline_says_how_to_fetch(
@@ -125,7 +139,7 @@ def test_missing_preset_offline_says_how_to_fetch(
     msg = str(err.value)
     assert (
         "m2m100_418M" in msg
-        and "scripts/download_model.py m2m100_418M" in msg
+        and "fa2en download m2m100_418M" in msg
         and "HF_HUB_OFFLINE" in msg
     )
 
@@ -141,7 +155,7 @@ def test_missing_preset_without_network_fails_fast(
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     with pytest.raises(ModelNotFoundError, match="the Hugging Face hub cannot be reached") as err:
         Translator.load("nllb-200-distilled-600M", backend="transformers")
-    assert "scripts/download_model.py nllb-200-distilled-600M" in str(err.value)
+    assert "fa2en download nllb-200-distilled-600M" in str(err.value)
 
 
 def test_unknown_name(tmp_path: Path) -> None:
@@ -171,12 +185,14 @@ def test_cuda_asked_without_gpu_is_clear(memorizer: Path) -> None:
 
     if torch.cuda.is_available():
         pytest.skip("this machine has a GPU")
-    with pytest.raises(ValueError, match="no CUDA GPU is available"):
+    with pytest.raises(DeviceUnavailableError, match="no such CUDA GPU"):
         Translator.load(str(memorizer), device="cuda")
 
 
 def test_half_precision_on_request(memorizer: Path, memorized_pairs: list[tuple[str, str]]) -> None:
-    t = Translator.load(str(memorizer), num_beams=1, dtype="bfloat16", device="cpu")
+    t = Translator.load(
+        str(memorizer), backend="transformers", num_beams=1, dtype="bfloat16", device="cpu"
+    )
     assert t.describe()["precision"] == "bfloat16"
     out = t.translate([fa for fa, _ in memorized_pairs[:10]])
     assert _bleu(out, [en for _, en in memorized_pairs[:10]]) >= 80

@@ -16,16 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-<<<<<<< HEAD
 from fa2en.errors import DeviceUnavailableError, Fa2enError, InputFileError, ModelNotFoundError
-=======
-import yaml
-
-from fa2en.errors import Fa2enError
-from fa2en.evaluate.cli import cmd_eval, eval_parser
-from fa2en.formats import format_names
-from fa2en.presets import config_dir, load_presets, models_dir
->>>>>>> formats
 
 log = logging.getLogger("fa2en")
 
@@ -54,7 +45,7 @@ def translate_parser(sub: Any) -> None:
     from fa2en.backends import backend_names
     from fa2en.backends.ct2 import COMPUTE_TYPES
     from fa2en.backends.hf import PRECISIONS
-    from fa2en.formats import FORMATS
+    from fa2en.formats import format_names
     from fa2en.normalize import DIGIT_MODES
     from fa2en.options import ENGINES
 
@@ -73,39 +64,7 @@ def translate_parser(sub: Any) -> None:
         default=None,
         help="redo complete and hand-edited outputs",
     )
-<<<<<<< HEAD
     job.add_argument(
-=======
-    p.add_argument("--beams", type=int)
-    p.add_argument("--max-tokens", type=int, help="padded source tokens per batch")
-    p.add_argument("--batch-size", type=int, help="most sentences per batch")
-    p.add_argument(
-        "--normalize",
-        type=_bool,
-        metavar="BOOL",
-        help="normalise Persian before translating (default true)",
-    )
-    p.add_argument(
-        "--digits", choices=["ascii", "persian", "keep"], help="normalise digits to (default ascii)"
-    )
-    p.add_argument("--remove-diacritics", type=_bool, metavar="BOOL")
-    p.add_argument(
-        "--format", choices=format_names(), help="override the extension"
-    )
-    p.add_argument("--fields", nargs="+", help="JSONL fields to translate (default: text)")
-    p.add_argument("--column", help="TSV column to translate (default: text)")
-    p.add_argument(
-        "--wrapped", type=_bool, metavar="BOOL", help="the input is hard-wrapped (default: detect)"
-    )
-    p.add_argument(
-        "--include", action="append", help="glob of files to take from folders (repeatable)"
-    )
-    p.add_argument("--exclude", action="append", help="glob of files to leave out (repeatable)")
-    p.add_argument(
-        "--overwrite", action="store_true", default=None, help="redo complete outputs too"
-    )
-    p.add_argument(
->>>>>>> formats
         "--dry-run",
         action="store_true",
         default=None,
@@ -129,7 +88,7 @@ def translate_parser(sub: Any) -> None:
     model.add_argument("--max-tokens", type=int, help="padded source tokens per batch")
     model.add_argument("--batch-size", type=int, help="most sentences per batch")
     inputs = p.add_argument_group("input")
-    inputs.add_argument("--format", choices=list(FORMATS), help="override the extension")
+    inputs.add_argument("--format", choices=format_names(), help="override the extension")
     inputs.add_argument("--fields", nargs="+", help="JSONL fields to translate (default: text)")
     inputs.add_argument("--column", help="TSV column to translate (default: text)")
     inputs.add_argument(

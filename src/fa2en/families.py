@@ -56,6 +56,8 @@ class Family:
         rx = re.compile(f"{re.escape(before)}({self.code_pattern}){re.escape(after)}")
         vocab = set(tokenizer.get_vocab()) | set(tokenizer.all_special_tokens)
         vocab |= set(getattr(tokenizer, "added_tokens_encoder", {}))
+        # M2M100's tokenizer keeps its language tokens outside the vocabulary, in lang_code_to_id
+        vocab |= {self.code_token.format(c) for c in getattr(tokenizer, "lang_code_to_id", {})}
         return sorted({m.group(1) for t in vocab if (m := rx.fullmatch(t))})
 
     def configure(self, tokenizer: Any, src: str | None, tgt: str | None) -> int | None:

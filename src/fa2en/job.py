@@ -339,7 +339,7 @@ def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) 
     text = decode(data, "<stdin>")
     fmt = _format(opts.format or "text", opts)
     docs = fmt.parse(text)
-    results = translate_documents(docs, engine)
+    results = translate_documents(docs, engine, digits=opts.digits)
     errors = [e for r in results for e in r.errors]
     if errors:
         raise InputFileError(f"<stdin>: {len(errors)} sentence(s) not translated; {errors[0]}")

@@ -143,9 +143,9 @@ def _precisions() -> list[str]:
 
 
 def _formats() -> list[str]:
-    from fa2en.formats import FORMATS
+    from fa2en.formats import format_names
 
-    return list(FORMATS)
+    return list(format_names())
 
 
 #: One rule per option.

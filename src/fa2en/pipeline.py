@@ -26,9 +26,15 @@ class TranslatedDocument:
 
 
 def translate_documents(
-    docs: Sequence[Document], engine: SentenceTranslator, progress: Progress | None = None
+    docs: Sequence[Document],
+    engine: SentenceTranslator,
+    progress: Progress | None = None,
+    digits: str = "ascii",
 ) -> list[TranslatedDocument]:
-    """Translate the sentences of ``docs`` together and rebuild each document."""
+    """Translate the sentences of ``docs`` together and rebuild each document.
+
+    ``digits``: how list markers' digits are written (the ``--digits`` option).
+    """
     unique = list(dict.fromkeys(s for d in docs for s in d.sentences))
     table = dict(zip(unique, engine.translate_detailed(unique, progress=progress), strict=True))
     if progress is not None:  # repeated sentences were translated once; count them done too
@@ -37,7 +43,7 @@ def translate_documents(
     for doc in docs:
         pairs = [(s, table[s]) for s in doc.sentences]
         errors = [f"sentence {k}: {t.error}" for k, (_, t) in enumerate(pairs, 1) if t.error]
-        text = None if errors else doc.rebuild([t.text for _, t in pairs])
+        text = None if errors else doc.rebuild([t.text for _, t in pairs], digits=digits)
         out.append(TranslatedDocument(text, pairs, errors))
     return out
 
