@@ -1,19 +1,23 @@
 """CTranslate2 backend: the checkpoint converted once with CTranslate2's own converter, then run by it.
 
 Conversions are cached under ``models/.ct2/<model>-<quantisation>-<fingerprint>/``; the fingerprint
-covers the checkpoint's files (names, sizes, modification times), so a changed checkpoint is
-converted again. Default compute types: int8 on CPU, int8_float16 on GPU.
+covers the names and contents of the checkpoint's files (:func:`content_fingerprint`), so a changed
+checkpoint is converted again. Default compute types: int8 on CPU, int8_float16 on GPU.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import json
 import logging
 import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from fa2en.backends import GenerationOptions
 from fa2en.errors import Fa2enError, ModelNotFoundError
@@ -26,6 +30,7 @@ from fa2en.loading import (
     missing_model_message,
 )
 from fa2en.presets import models_dir
+from fa2en.system import available_cpus
 
 log = logging.getLogger("fa2en")
 
@@ -70,35 +75,91 @@ def checkpoint_dir(src: ModelSource) -> Path:
         raise ModelNotFoundError(missing_model_message(src, exc)) from exc
 
 
-def fingerprint(folder: Path) -> str:
-    """A short hash of a checkpoint folder's file names, sizes and modification times."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        st = path.stat()
-        h.update(f"{path.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+#: Cached per-file content hashes of checkpoints (see :func:`content_fingerprint`), in ``models/``.
+FINGERPRINT_CACHE = ".fingerprints.json"
+#: Lock files of conversions and of the fingerprint cache, in ``models/``.
+LOCKS = ".locks"
+
+
+def _lock(name: str) -> FileLock:
+    """An inter-process lock named ``name`` under ``models/.locks/``."""
+    folder = models_dir() / LOCKS
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileLock(folder / f"{name}.lock")
+
+
+def _checkpoint_files(folder: Path) -> list[Path]:
+    """The files of ``folder`` a translation reads (configs, tokenizer, weights); no hidden ones."""
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    patterns = checkpoint_patterns([p.name for p in files], trust_remote_code=True)
+    return sorted(p for p in files if any(fnmatch.fnmatch(p.name, pat) for pat in patterns))
+
+
+def content_fingerprint(folder: Path) -> str:
+    """A hash of the names and contents of a checkpoint's configs, tokenizer files and weights.
+
+    Each file's SHA-256 is cached in ``models/.fingerprints.json`` under its real path with its
+    size, modification time and inode change time, so a multi-gigabyte checkpoint is read once and
+    a file written again in any way (even to the same size and time) is read again.
+    """
+    cache_path = models_dir() / FINGERPRINT_CACHE
+    with _lock("fingerprints"):
+        try:
+            cache = json.loads(cache_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cache = {}
+        h = hashlib.sha256()
+        changed = False
+        for path in _checkpoint_files(folder):
+            st = path.stat()
+            key = str(path.resolve())
+            stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            entry = cache.get(key)
+            if not entry or entry[:3] != stamp:
+                with path.open("rb") as f:
+                    entry = [*stamp, hashlib.file_digest(f, "sha256").hexdigest()]
+                cache[key] = entry
+                changed = True
+            h.update(f"{path.relative_to(folder).as_posix()}\0{entry[3]}\n".encode())
+        if changed:
+            tmp = cache_path.with_name(f"{cache_path.name}.tmp")
+            tmp.write_text(json.dumps(cache, indent=0, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, cache_path)
     return h.hexdigest()[:16]
 
 
 def convert(src: ModelSource, quantization: str) -> Path:
-    """The CTranslate2 conversion of ``src`` at ``quantization``, made once and cached."""
+    """The CTranslate2 conversion of ``src`` at ``quantization``, made once and cached.
+
+    Processes converting the same checkpoint at once take turns (a file lock); the ones that wait
+    find the conversion made and use it.
+    """
     import ctranslate2
 
     folder = checkpoint_dir(src)
     name = (src.preset.name if src.preset else folder.name).replace("/", "--")
-    target = models_dir() / ".ct2" / f"{name}-{quantization}-{fingerprint(folder)}"
+    target = models_dir() / ".ct2" / f"{name}-{quantization}-{content_fingerprint(folder)}"
     if (target / "model.bin").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    log.info("converting %s to CTranslate2 (%s) into %s", folder, quantization, target)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
-        converter = ctranslate2.converters.TransformersConverter(str(folder))
-        converter.convert(str(tmp / "model"), quantization=quantization, force=True)
-        os.replace(tmp / "model", target)
-    except Exception as exc:
-        raise Fa2enError(f"CTranslate2 could not convert {folder}: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with _lock(f"ct2-{target.name}"):
+        if (target / "model.bin").is_file():  # made while this process waited for the lock
+            return target
+        log.info("converting %s to CTranslate2 (%s) into %s", folder, quantization, target)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+        try:
+            converter = ctranslate2.converters.TransformersConverter(str(folder))
+            converter.convert(str(tmp / "model"), quantization=quantization, force=True)
+            shutil.rmtree(target, ignore_errors=True)  # an incomplete one (no model.bin)
+            os.replace(tmp / "model", target)
+        except Exception as exc:
+            raise Fa2enError(f"CTranslate2 could not convert {folder}: {exc}") from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
@@ -160,7 +221,7 @@ def load_ct2(
 ) -> tuple[Any, CTranslate2Backend, Family]:
     """Convert (once) and load ``src`` with CTranslate2; return tokenizer, backend and family.
 
-    On CPU the ``threads`` (default: all cores) are spent as ``replicas`` model copies working on
+    On CPU the ``threads`` (default: the CPUs this process may use, :func:`available_cpus`) are spent as ``replicas`` model copies working on
     parts of each batch in parallel (default: one per core, which measured fastest), each using
     ``threads // replicas`` threads.
     """
@@ -174,7 +235,7 @@ def load_ct2(
     quantization = "float32" if compute_type == "float32" else compute_type
     path = convert(src, quantization)
     gpu = device.startswith("cuda")
-    threads = threads or (os.cpu_count() or 1)
+    threads = threads or available_cpus()
     replicas = 1 if gpu else max(1, min(replicas or threads, threads))
     translator = ctranslate2.Translator(
         str(path),
