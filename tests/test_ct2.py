@@ -217,3 +217,14 @@ def test_content_fingerprint_follows_contents_not_times(
     weights.write_bytes(data)
     os.utime(weights, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert ct2.content_fingerprint(model) != first
+
+
+def test_content_fingerprint_without_a_writable_models_folder(
+    toy_checkpoints: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fa2en.backends.ct2 import content_fingerprint
+
+    expected = content_fingerprint(toy_checkpoints["marian"])
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("FA2EN_MODELS", str(tmp_path / "file" / "models"))  # cannot be made
+    assert content_fingerprint(toy_checkpoints["marian"]) == expected

@@ -7,6 +7,7 @@ checkpoint is converted again. Default compute types: int8 on CPU, int8_float16 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import json
@@ -99,37 +100,55 @@ def _checkpoint_files(folder: Path) -> list[Path]:
     return sorted(p for p in files if any(fnmatch.fnmatch(p.name, pat) for pat in patterns))
 
 
+def _hash_files(folder: Path, cache: dict[str, list[Any]]) -> tuple[str, bool]:
+    """The content hash of ``folder``'s checkpoint files, reusing and updating ``cache``.
+
+    Returns the hash and whether ``cache`` changed.
+    """
+    h = hashlib.sha256()
+    changed = False
+    for path in _checkpoint_files(folder):
+        st = path.stat()
+        key = str(path.resolve())
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        entry = cache.get(key)
+        if not entry or entry[:3] != stamp:
+            with path.open("rb") as f:
+                entry = [*stamp, hashlib.file_digest(f, "sha256").hexdigest()]
+            cache[key] = entry
+            changed = True
+        h.update(f"{path.relative_to(folder).as_posix()}\0{entry[3]}\n".encode())
+    return h.hexdigest()[:16], changed
+
+
 def content_fingerprint(folder: Path) -> str:
     """A hash of the names and contents of a checkpoint's configs, tokenizer files and weights.
 
     Each file's SHA-256 is cached in ``models/.fingerprints.json`` under its real path with its
     size, modification time and inode change time, so a multi-gigabyte checkpoint is read once and
-    a file written again in any way (even to the same size and time) is read again.
+    a file written again in any way (even to the same size and time) is read again. Where
+    ``models/`` cannot be written, every call reads the files.
     """
     cache_path = models_dir() / FINGERPRINT_CACHE
-    with _lock("fingerprints"):
+    try:
+        lock = _lock("fingerprints")
+        lock.acquire()
+    except OSError:
+        return _hash_files(folder, {})[0]
+    try:
         try:
             cache = json.loads(cache_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             cache = {}
-        h = hashlib.sha256()
-        changed = False
-        for path in _checkpoint_files(folder):
-            st = path.stat()
-            key = str(path.resolve())
-            stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-            entry = cache.get(key)
-            if not entry or entry[:3] != stamp:
-                with path.open("rb") as f:
-                    entry = [*stamp, hashlib.file_digest(f, "sha256").hexdigest()]
-                cache[key] = entry
-                changed = True
-            h.update(f"{path.relative_to(folder).as_posix()}\0{entry[3]}\n".encode())
+        digest, changed = _hash_files(folder, cache)
         if changed:
-            tmp = cache_path.with_name(f"{cache_path.name}.tmp")
-            tmp.write_text(json.dumps(cache, indent=0, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, cache_path)
-    return h.hexdigest()[:16]
+            with contextlib.suppress(OSError):
+                tmp = cache_path.with_name(f"{cache_path.name}.tmp")
+                tmp.write_text(json.dumps(cache, indent=0, sort_keys=True), encoding="utf-8")
+                os.replace(tmp, cache_path)
+        return digest
+    finally:
+        lock.release()
 
 
 def convert(src: ModelSource, quantization: str) -> Path:
