@@ -5,7 +5,8 @@ Rebuilds real news articles from NTREX-128 (DOCUMENT_IDS.tsv gives each line's a
 them as files, and runs the whole job (segment, batch, translate, write) single-process and with
 N workers, printing tokens/s and the threads each worker used. Times are whole jobs, model loads
 included (a CTranslate2 conversion is done once before timing). All runs must give byte-identical
-outputs (checked), so they do equal work. Without --model, a random-weight OPUS-MT-shaped model.
+outputs, so they do equal work: the script exits with 1 when they differ. Without --model, a
+random-weight OPUS-MT-shaped model.
 
     python scripts/bench_scale.py --articles 30 --workers 1,2
     python scripts/bench_scale.py --model nllb-200-distilled-600M --devices 0,1   # on a GPU machine
@@ -24,6 +25,7 @@ from pathlib import Path
 from benchlib import DATA, random_model
 
 from fa2en.cli import main as fa2en_main
+from fa2en.system import available_cpus
 
 
 def write_articles(out: Path, n: int) -> int:
@@ -55,7 +57,7 @@ def run(src: Path, out: Path, model: str, extra: list[str]) -> tuple[float, dict
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print tokens/s per configuration."""
+    """Print tokens/s per configuration; 1 when the configurations' outputs differ."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--model", help="checkpoint or preset (default: random OPUS-MT-shaped model)")
     ap.add_argument("--articles", type=int, default=30)
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         devs = args.devices.split(",")
         configs = [(f"{k} GPU", ["--devices", ",".join(devs[:k])]) for k in range(1, len(devs) + 1)]
     else:
-        cores = os.cpu_count() or 1
+        cores = available_cpus()
         for w in (int(x) for x in args.workers.split(",")):
             if w == 1:
                 configs.append((f"1 process, {cores} threads", []))
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
     print(
         f"{args.articles} NTREX-128 articles, {n_sent} sentences; model: {args.model or 'random OPUS-MT shape'}; "
-        f"backend {args.backend}, beams {args.beams}; {os.cpu_count()} cores"
+        f"backend {args.backend}, beams {args.beams}; {available_cpus()} CPUs"
     )
     warm = work / "warm"
     warm.mkdir()
@@ -103,20 +105,30 @@ def main(argv: list[str] | None = None) -> int:
     run(
         warm, work / "warm-out", model, common
     )  # converts and caches the model once, outside the timings
-    reference = None
+    reference: dict[str, bytes] | None = None
+    differing: list[str] = []
     base = None
     for name, extra in configs:
         out = work / name.replace(" ", "_").replace(",", "")
         seconds, summary = run(src, out, model, common + extra)
         tree = {p.name: p.read_bytes() for p in sorted(out.glob("*.txt"))}
-        same = reference is None or tree == reference
-        reference = reference or tree
+        if reference is None:
+            reference = tree
+        same = tree == reference
+        if not same:
+            differing.append(name)
         tokens = summary["src_tokens"] + summary["out_tokens"]
         base = base or tokens / seconds
         print(
             f"  {name:<32} {seconds:7.1f}s  {tokens / seconds:8.0f} tokens/s  x{tokens / seconds / base:4.2f}"
             f"  outputs identical: {same}"
         )
+    if differing:
+        print(
+            f"error: outputs differ from {configs[0][0]!r} with: {', '.join(differing)}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing as mp
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sacrebleu
@@ -60,7 +64,7 @@ def test_auto_prefers_ctranslate2(memorizer: Path) -> None:
 def test_conversion_is_cached_and_redone_when_the_checkpoint_changes(
     memorizer: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fa2en.backends import ct2
+    from fa2en import fingerprint as ct2
 
     model = tmp_path / "model"
     shutil.copytree(memorizer, model)
@@ -141,3 +145,86 @@ def test_other_families_convert_and_run(toy_checkpoints: dict[str, Path], family
 def test_unknown_precision(memorizer: Path) -> None:
     with pytest.raises(Fa2enError, match="unknown CTranslate2 precision 'int4'"):
         Translator.load(str(memorizer), backend="ctranslate2", dtype="int4")
+
+
+def _convert_in_process(model: str, start: Any, results: Any) -> None:
+    """One of several processes converting the same checkpoint at once (run in a spawned process)."""
+    import torch  # noqa: F401 - the slow imports happen before the start line
+    import transformers  # noqa: F401
+
+    from fa2en.backends.ct2 import convert
+    from fa2en.loading import resolve
+
+    start.wait(timeout=300)
+    try:
+        results.put(("ok", str(convert(resolve(model), "int8"))))
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        results.put(("error", repr(exc)))
+
+
+def test_concurrent_conversions_take_turns(
+    toy_checkpoints: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "models"
+    monkeypatch.setenv("FA2EN_MODELS", str(cache))  # the spawned processes inherit it
+    ctx = mp.get_context("spawn")
+    start, results = ctx.Barrier(4), ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_convert_in_process, args=(str(toy_checkpoints["marian"]), start, results)
+        )
+        for _ in range(4)
+    ]
+    for p in procs:
+        p.start()
+    got = [results.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert [kind for kind, _ in got] == ["ok"] * 4, got
+    assert len({path for _, path in got}) == 1
+    assert [str(p) for p in (cache / ".ct2").iterdir()] == [got[0][1]]  # one, no temp folders
+    assert (Path(got[0][1]) / "model.bin").is_file()
+
+
+def test_content_fingerprint_follows_contents_not_times(
+    toy_checkpoints: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fa2en import fingerprint as ct2
+
+    model = tmp_path / "model"
+    shutil.copytree(toy_checkpoints["marian"], model)
+    first = ct2.content_fingerprint(model)
+    assert ct2.content_fingerprint(shutil.copytree(model, tmp_path / "copy")) == first
+
+    reads: list[str] = []
+    real = hashlib.file_digest
+
+    def counting(f: Any, digest: str) -> Any:
+        reads.append(Path(f.name).name)
+        return real(f, digest)
+
+    monkeypatch.setattr(ct2.hashlib, "file_digest", counting)
+    assert ct2.content_fingerprint(model) == first and reads == []  # cached: nothing read again
+    os.utime(model / "config.json", ns=(10**18, 10**18))  # only the time changes
+    assert ct2.content_fingerprint(model) == first and reads == ["config.json"]
+    (model / "README.md").write_text("not part of the checkpoint", encoding="utf-8")
+    assert ct2.content_fingerprint(model) == first
+
+    weights = next(model.glob("*.safetensors"))
+    st = weights.stat()
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1  # one byte, same size, and the old modification time put back
+    weights.write_bytes(data)
+    os.utime(weights, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert ct2.content_fingerprint(model) != first
+
+
+def test_content_fingerprint_without_a_writable_models_folder(
+    toy_checkpoints: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fa2en.backends.ct2 import content_fingerprint
+
+    expected = content_fingerprint(toy_checkpoints["marian"])
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("FA2EN_MODELS", str(tmp_path / "file" / "models"))  # cannot be made
+    assert content_fingerprint(toy_checkpoints["marian"]) == expected

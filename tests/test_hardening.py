@@ -100,7 +100,9 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     from fa2en.errors import ConfigError
 
     with pytest.raises(ConfigError):
-        main(["--debug", "translate", str(tmp_path), "-o", str(tmp_path / "o"), "--config", str(cfg)])
+        main(
+            ["--debug", "translate", str(tmp_path), "-o", str(tmp_path / "o"), "--config", str(cfg)]
+        )
 
 
 def test_output_folder_that_is_a_file_fails_before_the_model(
@@ -117,7 +119,10 @@ def test_output_folder_that_is_a_file_fails_before_the_model(
 
 
 def test_binary_standard_input_is_a_clear_error(tmp_path: Path, memorizer: Path) -> None:
-    for data, expected in ((b"\xff\xfe\x00\x01abc", "<stdin>"), (b"caf\xe9\n", "<stdin>: not UTF-8")):
+    for data, expected in (
+        (b"\xff\xfe\x00\x01abc", "<stdin>"),
+        (b"caf\xe9\n", "<stdin>: not UTF-8"),
+    ):
         run = subprocess.run(
             [sys.executable, "-m", "fa2en.cli", *_args("-", None, memorizer)],
             input=data,
@@ -268,7 +273,9 @@ def test_both_backends_stop_at_the_same_cap(
 # -- quiet by default --------------------------------------------------------------------------
 
 
-def test_translate_prints_no_library_noise(tmp_path: Path, memorizer: Path, article_pairs: list) -> None:
+def test_translate_prints_no_library_noise(
+    tmp_path: Path, memorizer: Path, article_pairs: list
+) -> None:
     src = tmp_path / "in.txt"
     src.write_text(article_pairs[0][0] + "\n", encoding="utf-8")
     run = subprocess.run(

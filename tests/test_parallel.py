@@ -14,6 +14,7 @@ from helpers import translate_args as _args
 
 from fa2en.cli import main
 from fa2en.parallel import WorkerPool, parse_devices, threads_for
+from fa2en.system import available_cpus
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -89,7 +90,7 @@ def test_parse_devices() -> None:
     assert parse_devices("0,1", None) == ["cuda:0", "cuda:1"]
     assert parse_devices(None, 2) == ["cpu", "cpu"]
     assert parse_devices(None, 1) is None
-    assert threads_for(2) == max(1, (os.cpu_count() or 1) // 2)
+    assert threads_for(2) == max(1, available_cpus() // 2)
 
 
 def test_ray_matches_single_process(

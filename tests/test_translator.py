@@ -123,7 +123,11 @@ def test_a_failing_sentence_is_isolated_and_the_rest_translated(
     monkeypatch.setattr(t.backend, "generate", broken)
     out = t.translate_detailed([fa for fa, _ in memorized_pairs])
     assert out[3].text == "" and "IndexError: index out of range" in (out[3].error or "")
-    good = [(o.text, en) for k, (o, (_, en)) in enumerate(zip(out, memorized_pairs, strict=True)) if k != 3]
+    good = [
+        (o.text, en)
+        for k, (o, (_, en)) in enumerate(zip(out, memorized_pairs, strict=True))
+        if k != 3
+    ]
     assert all(o.error is None for k, o in enumerate(out) if k != 3)
     assert _bleu([o for o, _ in good], [en for _, en in good]) >= 95
     assert t.stats.failed == 1 and max(calls) > 1  # bisected, not retried one by one from the start
@@ -137,11 +141,7 @@ def test_missing_preset_offline_says_how_to_fetch(
     with pytest.raises(ModelNotFoundError) as err:
         Translator.load("m2m100_418M")
     msg = str(err.value)
-    assert (
-        "m2m100_418M" in msg
-        and "fa2en download m2m100_418M" in msg
-        and "HF_HUB_OFFLINE" in msg
-    )
+    assert "m2m100_418M" in msg and "fa2en download m2m100_418M" in msg and "HF_HUB_OFFLINE" in msg
 
 
 def test_missing_preset_without_network_fails_fast(

@@ -191,8 +191,8 @@ def provenance(src: ModelSource) -> str:
     from transformers import AutoConfig
 
     if src.local:
-        from fa2en.backends.ct2 import fingerprint
+        from fa2en.fingerprint import content_fingerprint
 
-        return f"sha256:{fingerprint(Path(src.location))}"
+        return f"sha256:{content_fingerprint(Path(src.location))}"
     config = AutoConfig.from_pretrained(src.location, local_files_only=local_only(src))
     return f"hub:{src.location}@{getattr(config, '_commit_hash', None) or 'unknown'}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 from fa2en.batching import make_batches
 from fa2en.errors import Fa2enError
 from fa2en.interfaces import Progress, Stats, Translation
+from fa2en.system import available_cpus
 
 log = logging.getLogger("fa2en")
 
@@ -264,5 +264,5 @@ def parse_devices(devices: str | None, workers: int | None) -> list[str] | None:
 
 
 def threads_for(workers: int) -> int:
-    """CPU threads each of ``workers`` CPU workers gets: the cores shared out, at least one."""
-    return max(1, (os.cpu_count() or 1) // workers)
+    """CPU threads each of ``workers`` CPU workers gets: the available CPUs shared out, at least one."""
+    return max(1, available_cpus() // workers)

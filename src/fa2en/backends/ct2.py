@@ -1,13 +1,12 @@
 """CTranslate2 backend: the checkpoint converted once with CTranslate2's own converter, then run by it.
 
 Conversions are cached under ``models/.ct2/<model>-<quantisation>-<fingerprint>/``; the fingerprint
-covers the checkpoint's files (names, sizes, modification times), so a changed checkpoint is
-converted again. Default compute types: int8 on CPU, int8_float16 on GPU.
+covers the names and contents of the checkpoint's files (:func:`content_fingerprint`), so a changed
+checkpoint is converted again. Default compute types: int8 on CPU, int8_float16 on GPU.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -17,8 +16,10 @@ from typing import Any
 
 from fa2en.backends import Backend, BackendRequest, BackendSpec, Decoding, Hypothesis
 from fa2en.errors import ConfigError, Fa2enError, ModelNotFoundError
+from fa2en.fingerprint import content_fingerprint, model_lock
 from fa2en.loading import ModelSource, checkpoint_patterns, local_only, missing_model_message
 from fa2en.presets import models_dir
+from fa2en.system import available_cpus
 
 log = logging.getLogger("fa2en")
 
@@ -63,35 +64,34 @@ def checkpoint_dir(src: ModelSource) -> Path:
         raise ModelNotFoundError(missing_model_message(src, exc)) from exc
 
 
-def fingerprint(folder: Path) -> str:
-    """A short hash of a checkpoint folder's file names, sizes and modification times."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        st = path.stat()
-        h.update(f"{path.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
-
-
 def convert(src: ModelSource, quantization: str) -> Path:
-    """The CTranslate2 conversion of ``src`` at ``quantization``, made once and cached."""
+    """The CTranslate2 conversion of ``src`` at ``quantization``, made once and cached.
+
+    Processes converting the same checkpoint at once take turns (a file lock); the ones that wait
+    find the conversion made and use it.
+    """
     import ctranslate2
 
     folder = checkpoint_dir(src)
     name = (src.preset.name if src.preset else folder.name).replace("/", "--")
-    target = models_dir() / ".ct2" / f"{name}-{quantization}-{fingerprint(folder)}"
+    target = models_dir() / ".ct2" / f"{name}-{quantization}-{content_fingerprint(folder)}"
     if (target / "model.bin").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    log.info("converting %s to CTranslate2 (%s) into %s", folder, quantization, target)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
-    try:
-        converter = ctranslate2.converters.TransformersConverter(str(folder))
-        converter.convert(str(tmp / "model"), quantization=quantization, force=True)
-        os.replace(tmp / "model", target)
-    except Exception as exc:
-        raise Fa2enError(f"CTranslate2 could not convert {folder}: {exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with model_lock(f"ct2-{target.name}"):
+        if (target / "model.bin").is_file():  # made while this process waited for the lock
+            return target
+        log.info("converting %s to CTranslate2 (%s) into %s", folder, quantization, target)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+        try:
+            converter = ctranslate2.converters.TransformersConverter(str(folder))
+            converter.convert(str(tmp / "model"), quantization=quantization, force=True)
+            shutil.rmtree(target, ignore_errors=True)  # an incomplete one (no model.bin)
+            os.replace(tmp / "model", target)
+        except Exception as exc:
+            raise Fa2enError(f"CTranslate2 could not convert {folder}: {exc}") from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
@@ -199,7 +199,7 @@ def load(request: BackendRequest) -> Backend:
     quantization = "float32" if compute_type == "float32" else compute_type
     path = convert(request.source, quantization)
     gpu = request.device.startswith("cuda")
-    threads = request.threads or (os.cpu_count() or 1)
+    threads = request.threads or available_cpus()
     replicas = 1 if gpu else threads
     translator = ctranslate2.Translator(
         str(path),
