@@ -54,3 +54,30 @@ def translate_args(src: Path | str, out: Path | None, memorizer: Path, *extra: s
             *extra,
         ],
     ]
+
+
+class EchoEngine:
+    """A stand-in engine (the ``SentenceTranslator`` interface) that wraps each sentence in <>."""
+
+    def __init__(
+        self, calls: list[list[str]] | None = None, notes: list[str] | None = None
+    ) -> None:
+        from fa2en.interfaces import Stats
+
+        self.stats = Stats()
+        self.load_seconds = 0.0
+        self.notes = list(notes or [])
+        self.calls = calls if calls is not None else []
+        self.closed = False
+
+    def translate_detailed(self, sentences: list[str], *, progress: object = None) -> list:
+        from fa2en.interfaces import Translation
+
+        self.calls.append(list(sentences))
+        return [Translation(f"<{s}>") for s in sentences]
+
+    def describe(self) -> dict[str, str]:
+        return {"model": "echo", "backend": "echo", "precision": "none", "device": "cpu"}
+
+    def close(self) -> None:
+        self.closed = True

@@ -111,7 +111,7 @@ def test_missing_package_falls_back_or_errors(
     assert len(notices) == 1 and "ctranslate2 package is not installed" in notices[0]
     with pytest.raises(
         Fa2enError,
-        match="backend 'ctranslate2' cannot be used: the ctranslate2 package is not installed",
+        match="--backend ctranslate2 cannot be used: the ctranslate2 package is not installed",
     ):
         Translator.load(str(memorizer), backend="ctranslate2")
 
@@ -136,14 +136,17 @@ def test_other_families_convert_and_run(toy_checkpoints: dict[str, Path], family
     sentences = ["سلام دنیا.", "این یک آزمایش است."]
     ids = t.encode(sentences)
     out = t.backend.generate(ids, max_new_tokens=5)
-    assert len(out) == 2 and all(len(o) <= 5 for o in out)
-    if family == "nllb":  # the target language is forced as the first token
-        assert all(o[0] == t.tokenizer.convert_tokens_to_ids("eng_Latn") for o in out)
+    assert len(out) == 2 and all(len(o.ids) <= 5 for o in out)
+    assert all(o.confidence is not None and o.confidence <= 0 for o in out)
+    if family == "nllb":  # the target language is forced as the first token, then dropped
+        assert t.backend.decoding.forced_bos_token_id == t.tokenizer.convert_tokens_to_ids(
+            "eng_Latn"
+        )
     assert all("eng_Latn" not in s for s in t.translate(sentences))
 
 
 def test_unknown_precision(memorizer: Path) -> None:
-    with pytest.raises(Fa2enError, match="unknown CTranslate2 precision 'int4'"):
+    with pytest.raises(Fa2enError, match="--dtype: 'int4' is not a CTranslate2 precision"):
         Translator.load(str(memorizer), backend="ctranslate2", dtype="int4")
 
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import build_articles
+from helpers import EchoEngine, build_articles
 from helpers import translate_args as _args
 
 from fa2en.cli import main
@@ -111,7 +111,7 @@ def test_bad_files_are_named_and_the_rest_translated(
     assert code == 1
     assert (out / "good.txt").read_text(encoding="utf-8") == article_pairs[0][1] + "\n"
     assert (out / "empty.txt").read_text(encoding="utf-8") == ""
-    assert "2 done, 0 skipped, 3 failed" in err
+    assert "2 done, 0 skipped, 0 kept, 3 failed" in err
     assert f"failed: {src / 'latin1.txt'}: not UTF-8 text" in err
     assert f"failed: {src / 'binary.txt'}: binary file" in err
     assert f"failed: {src / 'broken.jsonl'}: line 2: malformed JSON" in err
@@ -130,7 +130,7 @@ def test_dry_run_counts_the_seed_article(
     # one headline and nine paragraphs, each a single sentence ending in its only period
     assert paragraphs == 9 and text.count(".") == 9
     assert (
-        f"1 files to translate (0 complete, 0 unreadable), {headline + paragraphs} paragraphs, 10 sentences"
+        f"1 files to translate (0 complete, 0 kept, 0 unreadable), {headline + paragraphs} paragraphs, 10 sentences"
         in err
     )
     assert not (tmp_path / "out").exists()
@@ -144,9 +144,8 @@ def test_stdin_to_stdout(
 ) -> None:
     import io
 
-    monkeypatch.setattr(
-        sys, "stdin", io.StringIO(f"{article_pairs[0][0]}\n\n{article_pairs[1][0]}\n")
-    )
+    text = f"{article_pairs[0][0]}\n\n{article_pairs[1][0]}\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
     assert main(_args("-", None, memorizer)) == 0
     assert capsys.readouterr().out == f"{article_pairs[0][1]}\n\n{article_pairs[1][1]}\n"
 
@@ -205,9 +204,9 @@ def test_missing_input_and_model_are_clear(
                 "m2m100_418M",
             ]
         )
-        == 2
+        == 3
     )
-    assert "scripts/download_model.py m2m100_418M" in capsys.readouterr().err
+    assert "fa2en download m2m100_418M" in capsys.readouterr().err
 
 
 def test_killed_run_resumes_without_loss_or_redoing(
@@ -244,7 +243,7 @@ def test_killed_run_resumes_without_loss_or_redoing(
         assert (out / name).read_text(encoding="utf-8") == article(int(name[1:4]), 1)
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert f"{n - len(first)} done, {len(first)} skipped, 0 failed" in done.stderr
+    assert f"{n - len(first)} done, {len(first)} skipped, 0 kept, 0 failed" in done.stderr
     for i in range(n):
         assert (out / f"a{i:03d}.txt").read_text(encoding="utf-8") == article(i, 1)
     assert {name: (out / name).stat().st_mtime_ns for name in first} == first
@@ -270,7 +269,6 @@ def test_progress_bar_on_a_terminal(
 def test_memory_holds_one_wave_of_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """However many files, only the current wave's contents are in memory while translating."""
     from fa2en import job
-    from fa2en.translator import Stats
 
     src = tmp_path / "many"
     src.mkdir()
@@ -288,12 +286,10 @@ def test_memory_holds_one_wave_of_files(tmp_path: Path, monkeypatch: pytest.Monk
         real_unload(task)
         live.discard(id(task))
 
-    class Echo:  # stands in for a model: this test is about memory, not translation
-        stats = Stats()
-
-        def translate(self, sentences: list[str], progress: object = None) -> list[str]:
+    class Echo(EchoEngine):  # stands in for a model: this test is about memory, not translation
+        def translate_detailed(self, sentences: list[str], *, progress: object = None) -> list:
             peak.append(len(live))
-            return [f"<{s}>" for s in sentences]
+            return super().translate_detailed(sentences)
 
     monkeypatch.setattr(job, "load_task", load)
     monkeypatch.setattr(job.FileTask, "unload", unload)
@@ -307,22 +303,13 @@ def test_memory_holds_one_wave_of_files(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_all_files_batched_together_and_repeats_translated_once(tmp_path: Path) -> None:
     from fa2en import job
-    from fa2en.translator import Stats
 
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text("خبر مشترک.\n\nجمله الف.\n", encoding="utf-8")
     (src / "b.txt").write_text("جمله ب.\n\nخبر مشترک.\n", encoding="utf-8")
     calls: list[list[str]] = []
-
-    class Echo:  # stands in for a model: this test is about what reaches it
-        stats = Stats()
-
-        def translate(self, sentences: list[str], progress: object = None) -> list[str]:
-            calls.append(list(sentences))
-            return [f"<{s}>" for s in sentences]
-
-    summary = job.run_job([src], tmp_path / "out", job.JobOptions(), Echo)
+    summary = job.run_job([src], tmp_path / "out", job.JobOptions(), lambda: EchoEngine(calls))
     assert summary.done == 2 and summary.sentences == 4
     assert len(calls) == 1 and sorted(calls[0]) == sorted(["خبر مشترک.", "جمله الف.", "جمله ب."])
     assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == "<جمله ب.>\n\n<خبر مشترک.>\n"
@@ -330,27 +317,17 @@ def test_all_files_batched_together_and_repeats_translated_once(tmp_path: Path) 
 
 def test_worker_deaths_reach_the_summary_and_the_pool_is_closed(tmp_path: Path) -> None:
     from fa2en import job
-    from fa2en.parallel import PoolReport
-    from fa2en.translator import Stats
 
     src = tmp_path / "a.txt"
     src.write_text("جمله.", encoding="utf-8")
 
-    class Pool:  # the WorkerPool interface, without processes
-        stats = Stats()
-        report = PoolReport(
-            workers=2, died=["worker 1 (cpu) died (exit code -9)"], redone_batches=1
-        )
-        closed = False
-
-        def translate(self, sentences: list[str], progress: object = None) -> list[str]:
-            return [f"<{s}>" for s in sentences]
-
-        def close(self) -> None:
-            Pool.closed = True
-
-    summary = job.run_job([src], tmp_path / "out", job.JobOptions(), Pool)
-    assert summary.done == 1 and Pool.closed
+    pool = EchoEngine(
+        notes=[
+            "worker 1 (cpu) died (exit code -9); its unfinished batches were redone by the others"
+        ]
+    )
+    summary = job.run_job([src], tmp_path / "out", job.JobOptions(), lambda: pool)
+    assert summary.done == 1 and pool.closed
     assert (
         "worker 1 (cpu) died (exit code -9); its unfinished batches were redone by the others"
         in str(summary)

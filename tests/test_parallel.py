@@ -54,15 +54,15 @@ def test_two_cpu_workers_match_single_process(
 def test_a_killed_worker_leaves_a_complete_result(
     memorizer: Path, memorized_pairs: list[tuple[str, str]]
 ) -> None:
-    from fa2en.cli import _token_counter_factory
-    from fa2en.job import JobOptions
+    from fa2en.engines import token_counter
+    from fa2en.options import JobOptions
 
     opts = JobOptions(model=str(memorizer))
     sentences = [fa for fa, _ in memorized_pairs] * 3
     pool = WorkerPool(
         ["cpu", "cpu"],
         {"model": str(memorizer), "backend": "transformers", "num_beams": 1},
-        _token_counter_factory(opts)(),
+        token_counter(opts),
         threads_per_worker=1,
         max_tokens=40,
         max_batch_size=2,
@@ -70,7 +70,9 @@ def test_a_killed_worker_leaves_a_complete_result(
     result: dict[str, list[str]] = {}
     try:
         thread = threading.Thread(
-            target=lambda: result.setdefault("out", pool.translate(sentences))
+            target=lambda: result.setdefault(
+                "out", [t.text for t in pool.translate_detailed(sentences)]
+            )
         )
         thread.start()
         victim = pool.workers[1]

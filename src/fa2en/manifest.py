@@ -21,7 +21,7 @@ MANIFEST_NAME = ".fa2en-manifest.jsonl"
 TMP_SUFFIX = ".fa2en-tmp"
 
 #: An output's state: ``new`` (not there), ``complete`` (intact, same source and options),
-#: ``changed`` (source or options changed since), ``edited`` (changed by hand after fa2en wrote it),
+#: ``changed`` (source or options changed since, or an older output of fa2en's), ``edited`` (changed by hand after fa2en wrote it),
 #: ``foreign`` (there, but fa2en never wrote it).
 STATUSES = ("new", "complete", "changed", "edited", "foreign")
 
@@ -67,6 +67,8 @@ class Manifest:
         self.outdir = outdir
         self.path = outdir / MANIFEST_NAME
         self.entries: dict[str, Entry] = {}
+        #: every output hash fa2en ever recorded per path (an older output is fa2en's, not an edit)
+        self.written: dict[str, set[str]] = {}
         if self.path.is_file():
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
@@ -74,6 +76,7 @@ class Manifest:
                 except (ValueError, TypeError):
                     continue  # a line torn by a kill is simply ignored
                 self.entries[entry.path] = entry
+                self.written.setdefault(entry.path, set()).add(entry.output_sha256)
 
     def status(self, rel: str, source_sha256: str, options: str) -> str:
         """What the output ``rel`` is now, one of :data:`STATUSES`."""
@@ -83,9 +86,13 @@ class Manifest:
             return "new" if on_disk is None else "foreign"
         if on_disk is None:
             return "new"
-        if on_disk != entry.output_sha256:
+        if on_disk not in self.written.get(rel, set()):
             return "edited"
-        if entry.source_sha256 != source_sha256 or entry.options != options:
+        if (
+            on_disk != entry.output_sha256
+            or entry.source_sha256 != source_sha256
+            or entry.options != options
+        ):
             return "changed"
         return "complete"
 
@@ -108,6 +115,7 @@ class Manifest:
             fh.flush()
             os.fsync(fh.fileno())
         self.entries[rel] = entry
+        self.written.setdefault(rel, set()).add(entry.output_sha256)
 
 
 def atomic_write(path: Path, data: bytes, before_rename: Any = None) -> None:
