@@ -163,8 +163,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     significance = check_options(args)
     metrics = parse_metrics(args.metrics)
-    if not args.verbose:
-        logging.getLogger("sacrebleu").setLevel(logging.WARNING)  # its per-metric INFO lines
+    # sacrebleu logs INFO lines per metric and system: only with -v
+    logging.getLogger("sacrebleu").setLevel(logging.NOTSET if args.verbose else logging.WARNING)
     testsets = testsets_from(args)
     systems = [parse_system(s, "model") for s in args.model] + [
         parse_system(s, "hyp") for s in args.hyp
