@@ -48,7 +48,10 @@ def test_a_metric_registered_from_the_test_runs_end_to_end(
     assert fa2en_main([*args, "--samples", "10", "--out", str(out)]) == 0
     (row,) = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
     expected = LengthRatio().corpus_score(read_lines(hyp), read_lines(ref), [])
-    assert row["lenratio"] == pytest.approx(expected) and row["signature"]["lenratio"] == "lenratio|v:1"
+    assert (
+        row["lenratio"] == pytest.approx(expected)
+        and row["signature"]["lenratio"] == "lenratio|v:1"
+    )
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| system | Len% | BLEU |" in report and "`lenratio|v:1`" in report
 
@@ -57,7 +60,9 @@ def test_sacrebleu_metrics_through_the_interface() -> None:
     refs = ["The cat sat on the mat.", "It rained all day in Tehran."]
     hyps = ["The cat sat on a mat.", "It rained all day in Tehran."]
     bleu, chrf, ter = METRICS["bleu"](), METRICS["chrf"](), METRICS["ter"]()
-    assert bleu.corpus_score(hyps, refs, []) == pytest.approx(BLEU().corpus_score(hyps, [refs]).score)
+    assert bleu.corpus_score(hyps, refs, []) == pytest.approx(
+        BLEU().corpus_score(hyps, [refs]).score
+    )
     assert chrf.sentence_score(refs[1], refs[1], "") == 100.0
     assert ter.sentence_score(refs[1], refs[1], "") == 0.0
     assert not ter.higher_is_better and bleu.higher_is_better
@@ -136,3 +141,31 @@ def test_ntrex_is_scored_per_article(data_dir: Path, tmp_path: Path) -> None:
     assert "## Per-document chrF" in report
     worst_line = next(line for line in report.splitlines() if "worst:" in line)
     assert all(doc in worst_line for doc in spoiled) and "123 documents" in worst_line
+
+
+def test_comet_model_is_loaded_once_per_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    from fa2en.evaluate.run import System, evaluate
+
+    loads: list[str] = []
+
+    class FakeModel:
+        def predict(self, data: list[dict], batch_size: int, progress_bar: bool) -> object:
+            scores = [float(d["mt"] == d["ref"]) for d in data]
+            return types.SimpleNamespace(system_score=sum(scores) / len(scores), scores=scores)
+
+    fake = types.ModuleType("comet")
+    fake.download_model = lambda model_id: loads.append(model_id) or "/nowhere"  # type: ignore[attr-defined]
+    fake.load_from_checkpoint = lambda path: FakeModel()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "comet", fake)
+    hyp = tmp_path / "h.en"
+    hyp.write_text("a\nb\nc\nd\n", encoding="utf-8")
+    sets = [TestSet(n, ["x"] * 4, ["a", "b", "c", n]) for n in ("one", "two")]
+    systems = [System("s", hyp_file=hyp), System("t", hyp_file=hyp)]
+    rows, _, notes = evaluate(sets, systems, ["comet"])
+    assert loads == ["Unbabel/wmt22-comet-da"] and not notes  # two test sets, two systems, one load
+    assert [r.scores["comet"] for r in rows] == [75.0, 75.0, 75.0, 75.0]

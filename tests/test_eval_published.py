@@ -49,10 +49,10 @@ def test_eval_prints_the_licence_notice_for_a_model_system(
     assert "notice: nllb-200-distilled-600M is licensed CC-BY-NC-4.0" in err
 
 
-def _score(tmp_path: Path, *args: str) -> tuple[int, dict, str]:
+def _score(tmp_path: Path, *args: str) -> tuple[int, dict]:
     out = tmp_path / "r.json"
     code = main([*args, "--json", str(out)])
-    return code, json.loads(out.read_text(encoding="utf-8")), ""
+    return code, json.loads(out.read_text(encoding="utf-8"))
 
 
 def test_a_hypothesis_file_named_after_a_preset_is_compared_and_checked(
@@ -62,7 +62,7 @@ def test_a_hypothesis_file_named_after_a_preset_is_compared_and_checked(
     hyp = data_dir / LEADERBOARD_HYP
     common = ["--ref", ref, "--metrics", "bleu,chrf", "--samples", "10"]
     # The 600M model's published output, scored as the 3.3B model's: 3.7 BLEU below its figure.
-    code, res, _ = _score(tmp_path, *common, "--hyp", f"nllb-200-3.3B={hyp}")
+    code, res = _score(tmp_path, *common, "--hyp", f"nllb-200-3.3B={hyp}")
     out = capsys.readouterr().out
     (row,) = res["results"]
     assert code == 0  # without --check a shortfall is a warning only
@@ -70,12 +70,13 @@ def test_a_hypothesis_file_named_after_a_preset_is_compared_and_checked(
     assert row["published"]["scores"]["bleu"] == 37.0 and not row["published"]["reproduced"]
     assert f"warning: nllb-200-3.3B on flores200-devtest {ADVICE}" in out
     assert "BLEU 37.0 / 33.3 (-3.7)" in out
-    code, _, _ = _score(tmp_path, *common, "--hyp", f"nllb-200-3.3B={hyp}", "--check")
+    code, _ = _score(tmp_path, *common, "--hyp", f"nllb-200-3.3B={hyp}", "--check")
     assert code == 4
-    code, res, _ = _score(tmp_path, *common, "--hyp", f"nllb-200-distilled-600M={hyp}", "--check")
+    capsys.readouterr()
+    code, res = _score(tmp_path, *common, "--hyp", f"nllb-200-distilled-600M={hyp}", "--check")
     assert code == 0 and res["results"][0]["delta"] == {"bleu": 0.0, "chrf": 0.0}
     assert "warning:" not in capsys.readouterr().out
-    code, res, _ = _score(tmp_path, *common, "--hyp", f"mine={hyp}", "--check")
+    code, res = _score(tmp_path, *common, "--hyp", f"mine={hyp}", "--check")
     assert code == 0 and res["results"][0]["published"] is None  # not a preset: nothing to compare
 
 
@@ -109,12 +110,21 @@ def test_memorising_model_reproduces_its_published_figure(
     src.write_text("\n".join(fa for fa, _ in memorized_pairs[:20]) + "\n", encoding="utf-8")
     ref.write_text("\n".join(en for _, en in memorized_pairs[:20]) + "\n", encoding="utf-8")
     args = ["--src", str(src), "--ref", str(ref), "--model", "memo-published"]
-    args += ["--backend", "transformers", "--beams", "1", "--metrics", "bleu,chrf", "--samples", "10"]
+    args += [
+        "--backend",
+        "transformers",
+        "--beams",
+        "1",
+        "--metrics",
+        "bleu,chrf",
+        "--samples",
+        "10",
+    ]
 
     def run(name: str, published: dict[str, float] | None, *extra: str) -> tuple[int, dict]:
         _memo_preset(tmp_path / name, published)
         monkeypatch.setenv("FA2EN_PRESETS", str(tmp_path / name))
-        code, res, _ = _score(tmp_path, *args, *extra)
+        code, res = _score(tmp_path, *args, *extra)
         return code, res["results"][0]
 
     _, first = run("none", None)

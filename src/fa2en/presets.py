@@ -44,10 +44,11 @@ class PublishedScore:
     """A score published for a preset's model on one test set, with where it was published."""
 
     testset: str
-    scores: dict[str, float]
+    # the dicts are left out of the hash, so presets stay hashable
+    scores: dict[str, float] = field(hash=False)
     source: str
     #: metric -> the sacrebleu signature the figure was computed with, where the source gives it
-    signatures: dict[str, str] = field(default_factory=dict)
+    signatures: dict[str, str] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_dict(cls, data: Any, origin: str) -> PublishedScore:

@@ -103,9 +103,10 @@ def report_md(rows: Sequence[Row], notes: Sequence[str]) -> str:
         out += [f"## {ts} ({first.lines} lines)", "", table(rows, ts), ""]
     out += [
         "`*`: significantly different from the baseline (p < 0.05). ± is the 95% bootstrap confidence interval.",
-        f"Lower is better for {', '.join(m.label for m in METRICS.values() if not m.higher_is_better)}.",
-        "",
     ]
+    scored = dict.fromkeys(m for r in rows for m in r.scores if m in METRICS)
+    lower = [METRICS[m].label for m in scored if not METRICS[m].higher_is_better]
+    out += [f"Lower is better for {', '.join(lower)}." if lower else "", ""]
     compared = comparison_lines(rows)
     if compared:
         out += ["## Published scores", "", *[f"- {line}" for line in compared], ""]

@@ -192,7 +192,8 @@ def evaluate(
             hyps[(ts.name, sys_.name)], speeds[(ts.name, sys_.name)] = run_model(translator, ts)
             log.info("translated %s with %s in %.1fs", ts.name, sys_.name, time.perf_counter() - t0)
     rows = []
-    ordered = [base, *(n for n in names if n != base)]  # the baseline first, as the tests want it
+    # the baseline first, as Metric.score takes them
+    ordered = [base, *(n for n in names if n != base)]
     for ts in testsets:
         outputs = {n: hyps[(ts.name, n)] for n in ordered}
         scored: dict[str, dict[str, MetricScore]] = {}
