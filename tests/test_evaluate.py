@@ -38,9 +38,14 @@ def test_reproduces_the_published_leaderboard_scores(data_dir: Path, tmp_path: P
         assert round(row["bleu"], 1) == float(pub["bleu"])
         assert round(row["chrf"], 3) == float(pub["chrf"])
         assert round(row["chrfpp"], 3) == float(pub["chrfpp"])
-        assert row["signature"]["bleu"].startswith("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp")
+        assert row["signature"]["bleu"].startswith(
+            "nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a|smooth:exp|version:"
+        )  # as `sacrebleu --confidence` prints it
         assert "nw:2" in row["signature"]["chrfpp"]
         assert 0 < row["ter"] < 100
+        # the system is named after its preset, whose published figures are these: delta 0
+        assert row["delta"] == {"bleu": 0.0, "chrf": 0.0, "chrfpp": 0.0}
+        assert row["published"]["source"].startswith("https://")
 
 
 def test_paired_significance_and_self_comparison(data_dir: Path, tmp_path: Path) -> None:
@@ -209,7 +214,15 @@ def test_comet_is_skipped_with_a_note_when_unavailable(data_dir: Path, tmp_path:
         pytest.skip("unbabel-comet is installed here")
     hyp = data_dir / "leaderboard" / "flores200-devtest.nllb-200-distilled-600M.en"
     res = _flores(
-        data_dir, tmp_path, {"a": hyp}, "--metrics", "bleu,comet", "--samples", "0", "--limit", "50"
+        data_dir,
+        tmp_path,
+        {"a": hyp},
+        "--metrics",
+        "bleu,comet",
+        "--samples",
+        "10",
+        "--limit",
+        "50",
     )
     (row,) = res["results"]
     assert "comet" not in row and row["lines"] == 50

@@ -9,6 +9,7 @@ same name.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
@@ -34,6 +35,35 @@ class GenerationDefaults:
     max_new_tokens: int = 512
 
 
+#: Licence identifiers that forbid commercial use (CC "NC" variants and explicit wording).
+NON_COMMERCIAL = re.compile(r"\bNC\b|non-?commercial", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PublishedScore:
+    """A score published for a preset's model on one test set, with where it was published."""
+
+    testset: str
+    # the dicts are left out of the hash, so presets stay hashable
+    scores: dict[str, float] = field(hash=False)
+    source: str
+    #: metric -> the sacrebleu signature the figure was computed with, where the source gives it
+    signatures: dict[str, str] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def from_dict(cls, data: Any, origin: str) -> PublishedScore:
+        """Build one ``published:`` entry (test set, scores, source, optional signatures)."""
+        if not isinstance(data, dict):
+            raise ConfigError(f"{origin}: each published entry must be a mapping")
+        try:
+            entry = cls(**data)
+        except TypeError as exc:
+            raise ConfigError(f"{origin}: published entry: {exc}") from exc
+        if not entry.source.strip() or not entry.scores:
+            raise ConfigError(f"{origin}: a published entry needs scores and a source")
+        return entry
+
+
 @dataclass(frozen=True)
 class Preset:
     """A model a user can pick by name: where it lives, its family and language codes."""
@@ -49,6 +79,16 @@ class Preset:
     note: str = ""
     trust_remote_code: bool = False
     generation: GenerationDefaults = field(default_factory=GenerationDefaults)
+    published: tuple[PublishedScore, ...] = ()
+
+    @property
+    def non_commercial(self) -> bool:
+        """True when the model's licence forbids commercial use."""
+        return bool(NON_COMMERCIAL.search(self.licence))
+
+    def published_for(self, testset: str) -> PublishedScore | None:
+        """The published score on ``testset``, if this preset carries one."""
+        return next((p for p in self.published if p.testset == testset), None)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], origin: str = "preset") -> Preset:
@@ -64,6 +104,9 @@ class Preset:
         data = dict(data)
         try:
             data["generation"] = GenerationDefaults(**(data.get("generation") or {}))
+            data["published"] = tuple(
+                PublishedScore.from_dict(p, origin) for p in data.get("published") or ()
+            )
             return cls(**data)
         except TypeError as exc:
             raise ConfigError(f"{origin}: {exc}") from exc
@@ -127,3 +170,10 @@ def get_preset(name: str) -> Preset | None:
     if name in presets:
         return presets[name]
     return next((p for p in presets.values() if p.hub_id == name), None)
+
+
+def licence_notice(preset: Preset) -> str | None:
+    """One notice line when ``preset``'s licence forbids commercial use, else ``None``."""
+    if not preset.non_commercial:
+        return None
+    return f"notice: {preset.name} is licensed {preset.licence} (non-commercial use only)"

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from fa2en.errors import Fa2enError
+from fa2en.errors import ConfigError, Fa2enError
 from fa2en.evaluate.data import TestSet, catalogue, from_files, load_testset, read_lines
-from fa2en.evaluate.metrics import check_metrics
+from fa2en.evaluate.metrics import (
+    DEFAULT_METRICS,
+    METRICS,
+    SIGNIFICANCE_TESTS,
+    Significance,
+    parse_metrics,
+)
+from fa2en.evaluate.published import TOLERANCE
+from fa2en.presets import get_preset, licence_notice
+
+#: Exit code of ``--check`` when a model does not reproduce its published score.
+EXIT_NOT_REPRODUCED = 4
+#: Options that must be positive integers when given (argparse dest -> option).
+POSITIVE_OPTIONS = {
+    "limit": "--limit",
+    "samples": "--samples",
+    "beams": "--beams",
+    "max_tokens": "--max-tokens",
+}
 
 EXAMPLES = """examples:
   score an existing output (no model needed):
@@ -56,13 +75,13 @@ def eval_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--metrics",
-        default="bleu,chrf,chrfpp,ter",
-        help="comma list: bleu, chrf, chrfpp, ter, comet",
+        default=DEFAULT_METRICS,
+        help=f"comma list from: {', '.join(METRICS)} (default {DEFAULT_METRICS})",
     )
     p.add_argument("--baseline", help="system the others are compared with (default: the first)")
     p.add_argument(
         "--significance",
-        choices=["bs", "ar"],
+        choices=list(SIGNIFICANCE_TESTS),
         default="bs",
         help="paired bootstrap resampling (bs) or approximate randomisation (ar)",
     )
@@ -73,12 +92,33 @@ def eval_parser(sub: Any) -> argparse.ArgumentParser:
         "--out", type=Path, help="write hypotheses, results.json, report.md and chart.png here"
     )
     p.add_argument("--json", type=Path, help="write the results as JSON to this file")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help=f"exit {EXIT_NOT_REPRODUCED} when a model's BLEU or chrF is more than {TOLERANCE:g} "
+        "below its published score",
+    )
     p.add_argument("--device", default="auto")
     p.add_argument("--backend", default="auto", choices=["auto", "transformers", "ctranslate2"])
     p.add_argument("--dtype", default="auto")
     p.add_argument("--beams", type=int)
     p.add_argument("--max-tokens", type=int)
+    if not sub:  # ``fa2en`` has its own -v before the subcommand
+        p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return p
+
+
+def check_options(args: argparse.Namespace) -> Significance:
+    """Check option values before any work (one-line errors); return the significance settings."""
+    values = vars(args)
+    for dest, option in POSITIVE_OPTIONS.items():
+        if values.get(dest) is not None and values[dest] < 1:
+            raise ConfigError(f"{option} must be a positive integer, got {values[dest]}")
+    if args.significance not in SIGNIFICANCE_TESTS:
+        raise ConfigError(
+            f"--significance must be one of {', '.join(SIGNIFICANCE_TESTS)}, got {args.significance!r}"
+        )
+    return Significance(args.significance, args.samples)
 
 
 def _named_by_catalogue(ref: Path) -> str:
@@ -111,8 +151,8 @@ def testsets_from(args: argparse.Namespace) -> list[TestSet]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Run the evaluation described by ``args``."""
-    from fa2en.evaluate.report import results_json, table, write_outputs
+    """Run the evaluation described by ``args``; 0, or 4 under ``--check`` when a score is short."""
+    from fa2en.evaluate.report import comparison_lines, results_json, table, write_outputs
     from fa2en.evaluate.run import evaluate, parse_system
 
     if args.list:
@@ -121,7 +161,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             where = f"hub:{spec['hub']['path']}" if "hub" in spec else f"{root}/{spec['src']}"
             print(f"{name:<22}{spec.get('domain', ''):<42}{where}")
         return 0
-    metrics = check_metrics([m.strip() for m in args.metrics.split(",") if m.strip()])
+    significance = check_options(args)
+    metrics = parse_metrics(args.metrics)
+    # sacrebleu logs INFO lines per metric and system: only with -v
+    logging.getLogger("sacrebleu").setLevel(logging.NOTSET if args.verbose else logging.WARNING)
     testsets = testsets_from(args)
     systems = [parse_system(s, "model") for s in args.model] + [
         parse_system(s, "hyp") for s in args.hyp
@@ -130,6 +173,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise Fa2enError(
             "--hyp files belong to one test set; give a single --testset (or --ref) with them"
         )
+    for model in dict.fromkeys(s.model for s in systems if s.model):
+        preset = get_preset(model)
+        notice = licence_notice(preset) if preset else None
+        if notice:
+            print(notice, file=sys.stderr)
 
     def load(model: str) -> Any:
         from fa2en import Translator
@@ -148,14 +196,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         systems,
         metrics,
         baseline=args.baseline,
-        significance=args.significance,
-        n_samples=args.samples,
+        significance=significance,
         load_translator=load,
     )
     for ts in dict.fromkeys(r.testset for r in rows):
         print(f"\n{ts}\n{table(rows, ts)}")
     for sig in dict.fromkeys(v for r in rows for v in r.signature.values()):
         print(f"signature: {sig}")
+    compared = comparison_lines(rows)
+    if compared:
+        print("", *compared, sep="\n")
     if args.out:
         notes = write_outputs(args.out, rows, hyps, notes)
         print(
@@ -169,19 +219,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
         args.json.write_text(
             json.dumps(results_json(rows, notes), indent=2, ensure_ascii=False), encoding="utf-8"
         )
-    return 0
+    short = any(r.published and not r.published.reproduced for r in rows)
+    return EXIT_NOT_REPRODUCED if args.check and short else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``scripts/eval.py``."""
-    import logging
-
+    args = eval_parser(None).parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(name)s %(message)s",
+        stream=sys.stderr,
     )
     for noisy in ("httpx", "huggingface_hub", "transformers", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    args = eval_parser(None).parse_args(argv)
     try:
         return cmd_eval(args)
     except Fa2enError as exc:

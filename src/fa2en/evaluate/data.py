@@ -7,7 +7,7 @@ Each set is held as a :class:`datasets.Dataset` with ``src`` and ``ref`` columns
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,19 @@ class TestSet:
     domain: str = ""
     origin: str = ""
     total: int = 0  # lines in the full set when this is a --limit subset (0: not a subset)
+    #: each line's document (article) id, where the set says; empty otherwise
+    documents: tuple[str, ...] = ()
 
     def limited(self, limit: int | None) -> TestSet:
         """The first ``limit`` lines (remembering the full length, to check hypothesis files)."""
         if not limit or limit >= len(self.ref):
             return self
-        return TestSet(
-            self.name, self.src[:limit], self.ref[:limit], self.domain, self.origin, len(self.ref)
+        return replace(
+            self,
+            src=self.src[:limit],
+            ref=self.ref[:limit],
+            total=len(self.ref),
+            documents=self.documents[:limit],
         )
 
     def __len__(self) -> int:
@@ -111,4 +117,14 @@ def load_testset(name: str, data_dir: Path | None = None, limit: int | None = No
     else:
         root = data_dir or default_dir
         ts = from_files(root / spec["src"], root / spec["ref"], name)
-    return TestSet(name, ts.src, ts.ref, spec.get("domain", ""), ts.origin).limited(limit)
+        if "documents" in spec:
+            ts = replace(ts, documents=_document_ids(root / spec["documents"], len(ts.ref)))
+    return replace(ts, domain=spec.get("domain", "")).limited(limit)
+
+
+def _document_ids(path: Path, lines: int) -> tuple[str, ...]:
+    """A test set's per-line document ids (one per line, aligned with its references)."""
+    ids = tuple(read_lines(path))
+    if len(ids) != lines:
+        raise Fa2enError(f"{path} has {len(ids)} document ids for {lines} lines")
+    return ids

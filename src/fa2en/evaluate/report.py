@@ -7,10 +7,47 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from fa2en.evaluate.metrics import LOWER_IS_BETTER
+from fa2en.evaluate.documents import DOCUMENT_METRIC, worst
+from fa2en.evaluate.metrics import METRICS
+from fa2en.evaluate.published import ADVICE
 from fa2en.evaluate.run import Row
 
-LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrfpp": "chrF++", "ter": "TER", "comet": "COMET"}
+
+def label(metric: str) -> str:
+    """How reports name a metric (its registry label; other keys as they are)."""
+    return METRICS[metric].label if metric in METRICS else metric
+
+
+def comparison_lines(rows: Sequence[Row]) -> list[str]:
+    """Published / measured / difference per system with a published figure, and warning lines."""
+    labels = {m: label(m) for m in METRICS}
+    out = []
+    for r in rows:
+        if r.published is None:
+            continue
+        out.append(
+            f"published / measured (difference), {r.system} on {r.testset}: "
+            f"{r.published.summary(labels)}  [source: {r.published.published.source}]"
+        )
+        if not r.published.reproduced:
+            out.append(f"warning: {r.system} on {r.testset} {ADVICE}")
+    return out
+
+
+def documents_md(rows: Sequence[Row]) -> list[str]:
+    """Report lines: each system's mean per-document score and its worst documents."""
+    out = []
+    name = DOCUMENT_METRIC.label
+    for r in rows:
+        if not r.documents:
+            continue
+        mean = sum(r.documents.values()) / len(r.documents)
+        worst_docs = ", ".join(f"{doc} ({score:.1f})" for doc, score in worst(r.documents))
+        out.append(
+            f"- {r.system} on {r.testset}: {len(r.documents)} documents, mean {name} {mean:.2f}; "
+            f"worst: {worst_docs}"
+        )
+    return out
 
 
 def _safe(name: str) -> str:
@@ -26,10 +63,11 @@ def table(rows: Sequence[Row], testset: str) -> str:
     """A Markdown table of one test set: systems as rows, metrics with CIs and p-values, speed."""
     subset = [r for r in rows if r.testset == testset]
     metrics = list(subset[0].scores)
+    p_metric = metrics[0] if metrics else ""
     head = [
         "system",
-        *[LABELS.get(m, m) for m in metrics],
-        "p (" + LABELS.get(metrics[0], metrics[0]) + ")",
+        *[label(m) for m in metrics],
+        f"p ({label(p_metric)})",
         "sent/s",
         "out tok/s",
         "peak MB",
@@ -44,7 +82,7 @@ def table(rows: Sequence[Row], testset: str) -> str:
         if r.p_value is None:
             cells.append("baseline")
         else:
-            p = r.p_value.get(metrics[0], float("nan"))
+            p = r.p_value.get(p_metric, float("nan"))
             cells.append(f"{p:.4f}" + (" *" if p < 0.05 else ""))
         s = r.speed or {}
         cells += [
@@ -65,13 +103,19 @@ def report_md(rows: Sequence[Row], notes: Sequence[str]) -> str:
         out += [f"## {ts} ({first.lines} lines)", "", table(rows, ts), ""]
     out += [
         "`*`: significantly different from the baseline (p < 0.05). ± is the 95% bootstrap confidence interval.",
-        f"Lower is better for {', '.join(LABELS[m] for m in LOWER_IS_BETTER)}.",
-        "",
-        "## Signatures",
-        "",
     ]
+    scored = dict.fromkeys(m for r in rows for m in r.scores if m in METRICS)
+    lower = [METRICS[m].label for m in scored if not METRICS[m].higher_is_better]
+    out += [f"Lower is better for {', '.join(lower)}." if lower else "", ""]
+    compared = comparison_lines(rows)
+    if compared:
+        out += ["## Published scores", "", *[f"- {line}" for line in compared], ""]
+    documents = documents_md(rows)
+    if documents:
+        out += [f"## Per-document {DOCUMENT_METRIC.label}", "", *documents, ""]
+    out += ["## Signatures", ""]
     sigs = {k: v for r in rows for k, v in r.signature.items()}
-    out += [f"- {LABELS.get(k, k)}: `{v}`" for k, v in sigs.items()]
+    out += [f"- {label(k)}: `{v}`" for k, v in sigs.items()]
     if notes:
         out += ["", "## Notes", "", *[f"- {n}" for n in notes]]
     return "\n".join(out) + "\n"
@@ -91,7 +135,9 @@ def chart(rows: Sequence[Row], path: Path) -> str | None:
         import matplotlib.pyplot as plt
     except ImportError:
         return "no quality/speed chart: matplotlib is not installed (pip install 'fa2en[plot]')"
-    metric = next(iter(timed[0].scores))
+    metric = next(iter(timed[0].scores), None)
+    if metric is None:
+        return "no quality/speed chart: no metric was scored"
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for ts in dict.fromkeys(r.testset for r in timed):
         pts = [r for r in timed if r.testset == ts]
@@ -109,7 +155,7 @@ def chart(rows: Sequence[Row], path: Path) -> str | None:
                 textcoords="offset points",
             )
     ax.set_xlabel("output tokens / second")
-    ax.set_ylabel(LABELS.get(metric, metric))
+    ax.set_ylabel(label(metric))
     ax.set_title("quality against speed")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)

@@ -17,12 +17,21 @@ from typing import Any
 
 from fa2en.errors import Fa2enError
 from fa2en.evaluate.data import TestSet, read_lines
-from fa2en.evaluate.metrics import score_system
-from fa2en.evaluate.significance import paired_test
+from fa2en.evaluate.documents import DOCUMENT_METRIC, document_scores
+from fa2en.evaluate.metrics import (
+    METRICS,
+    SIGNIFICANCE_TESTS,
+    Metric,
+    MetricScore,
+    MetricUnavailable,
+    Significance,
+)
+from fa2en.evaluate.published import Comparison, compare
 from fa2en.profiling import measure
 from fa2en.segment import segment_document
 
 log = logging.getLogger("fa2en.eval")
+DEFAULT_SIGNIFICANCE = Significance()
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,11 @@ class System:
     name: str
     model: str | None = None
     hyp_file: Path | None = None
+
+    @property
+    def preset_name(self) -> str:
+        """The preset whose published scores apply: the model, or a hypothesis file's name."""
+        return self.model or self.name
 
 
 def parse_system(spec: str, kind: str) -> System:
@@ -60,6 +74,16 @@ class Row:
     baseline: str | None = None
     speed: dict[str, Any] | None = None
     hyp_file: str | None = None
+    published: Comparison | None = None
+    #: per-document scores (``DOCUMENT_METRIC``), for test sets with document ids
+    documents: dict[str, float] = field(default_factory=dict)
+
+    def add(self, metric: str, scored: MetricScore) -> None:
+        """Record one metric's score, CI, signature and (against a baseline) p-value."""
+        self.scores[metric], self.ci[metric] = scored.score, scored.ci
+        self.signature[metric] = scored.signature
+        if self.p_value is not None and scored.p_value is not None:
+            self.p_value[metric] = scored.p_value
 
     def as_json(self) -> dict[str, Any]:
         """The row in the ``--json`` schema (metrics on sacrebleu's 0-100 scale)."""
@@ -74,6 +98,11 @@ class Row:
             "p_value": self.p_value,
             "speed": self.speed,
             "hyp_file": self.hyp_file,
+            "published": self.published.as_json() if self.published else None,
+            "delta": self.published.delta if self.published else None,
+            "documents": {"metric": DOCUMENT_METRIC.name, "scores": self.documents}
+            if self.documents
+            else None,
         }
 
 
@@ -135,11 +164,10 @@ def run_model(translator: Any, ts: TestSet) -> tuple[list[str], dict[str, Any]]:
 def evaluate(
     testsets: Sequence[TestSet],
     systems: Sequence[System],
-    metrics: Sequence[str],
+    metric_names: Sequence[str],
     *,
     baseline: str | None = None,
-    significance: str = "bs",
-    n_samples: int = 1000,
+    significance: Significance = DEFAULT_SIGNIFICANCE,
     load_translator: Any = None,
 ) -> tuple[list[Row], dict[tuple[str, str], list[str]], list[str]]:
     """Score every system on every test set; return rows, hypotheses and notes."""
@@ -152,6 +180,7 @@ def evaluate(
     if base not in names:
         raise Fa2enError(f"baseline {base!r} is not one of the systems ({', '.join(names)})")
     hyps = check_hypotheses(systems, testsets)
+    metrics: dict[str, Metric] = {n: METRICS[n]() for n in metric_names}  # one instance per run
     notes: list[str] = []
     speeds: dict[tuple[str, str], dict[str, Any]] = {}
     for sys_ in systems:
@@ -163,10 +192,18 @@ def evaluate(
             hyps[(ts.name, sys_.name)], speeds[(ts.name, sys_.name)] = run_model(translator, ts)
             log.info("translated %s with %s in %.1fs", ts.name, sys_.name, time.perf_counter() - t0)
     rows = []
+    # the baseline first, as Metric.score takes them
+    ordered = [base, *(n for n in names if n != base)]
     for ts in testsets:
+        outputs = {n: hyps[(ts.name, n)] for n in ordered}
+        scored: dict[str, dict[str, MetricScore]] = {}
+        for name, metric in list(metrics.items()):
+            try:
+                scored[name] = metric.score(outputs, ts, significance)
+            except MetricUnavailable as exc:
+                notes.append(str(exc))
+                del metrics[name]
         for sys_ in systems:
-            h = hyps[(ts.name, sys_.name)]
-            scored = score_system(h, ts.ref, metrics, n_bootstrap=n_samples)
             row = Row(
                 ts.name,
                 sys_.name,
@@ -174,42 +211,15 @@ def evaluate(
                 speed=speeds.get((ts.name, sys_.name)),
                 hyp_file=str(sys_.hyp_file) if sys_.hyp_file else None,
             )
-            for name, s in scored.items():
-                row.scores[name], row.ci[name], row.signature[name] = s.score, s.ci, s.signature
             if sys_.name != base:
-                row.baseline = base
-                row.p_value = paired_test(
-                    hyps[(ts.name, base)], h, ts.ref, metrics, significance, n_samples
-                )
+                row.baseline, row.p_value = base, {}
                 row.signature["significance"] = (
-                    f"{'paired-bootstrap' if significance == 'bs' else 'approximate-randomisation'}|n:{n_samples}"
+                    f"{SIGNIFICANCE_TESTS[significance.method]}|n:{significance.samples}"
                 )
+            for name, by_system in scored.items():
+                row.add(name, by_system[sys_.name])
+            row.published = compare(sys_.preset_name, ts.name, row.scores)
+            if ts.documents:
+                row.documents = document_scores(outputs[sys_.name], ts)
             rows.append(row)
-        if "comet" in metrics:
-            notes += add_comet(rows, ts, hyps)
     return rows, hyps, notes
-
-
-def add_comet(rows: list[Row], ts: TestSet, hyps: dict[tuple[str, str], list[str]]) -> list[str]:
-    """COMET (wmt22-comet-da) when ``unbabel-comet`` and its model are available; else a note."""
-    try:
-        from comet import download_model, load_from_checkpoint
-
-        model = load_from_checkpoint(download_model("Unbabel/wmt22-comet-da"))
-    except Exception as exc:  # noqa: BLE001 - missing package, model or network alike
-        return [
-            f"COMET skipped on {ts.name}: {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''} "
-            "(pip install unbabel-comet, and the Unbabel/wmt22-comet-da model from the hub)"
-        ]
-    for row in rows:
-        if row.testset != ts.name:
-            continue
-        data = [
-            {"src": s, "mt": m, "ref": r}
-            for s, m, r in zip(ts.src, hyps[(ts.name, row.system)], ts.ref, strict=True)
-        ]
-        row.scores["comet"] = 100 * float(
-            model.predict(data, batch_size=32, progress_bar=False).system_score
-        )
-        row.signature["comet"] = "Unbabel/wmt22-comet-da"
-    return []
