@@ -130,6 +130,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from fa2en.options import merge_options
 
     opts = merge_options(args.config, vars(args))
+    _licence_notice(opts.model)
     if args.inputs == ["-"]:
         data = sys.stdin.buffer.read()
         from fa2en.formats import decode
@@ -173,6 +174,16 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _licence_notice(model: str | None) -> None:
+    """One notice line on standard error when the model's licence forbids commercial use."""
+    from fa2en.presets import DEFAULT_MODEL, get_preset, licence_notice
+
+    preset = get_preset(model or DEFAULT_MODEL)
+    notice = licence_notice(preset) if preset else None
+    if notice:
+        print(notice, file=sys.stderr)
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     """List the presets, and whether each is already in models/."""
     from fa2en.presets import load_presets, models_dir
@@ -184,7 +195,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         codes = f"{p.src_lang}->{p.tgt_lang}" if p.src_lang else "(plain text)"
         local = models_dir() / p.name
         where = f"{local} (local)" if local.is_dir() else p.hub_id
-        licence = p.licence + (" (non-commercial)" if "NC" in p.licence.upper().split("-") else "")
+        licence = p.licence + (" (non-commercial)" if p.non_commercial else "")
         print(f"{p.name:<32}{p.family:<9}{codes:<20}{p.params:>7}{p.disk:>9}  {licence:<20}{where}")
     print("\nAny checkpoint folder or hub id works too: fa2en translate --model PATH_OR_ID ...")
     return 0

@@ -27,8 +27,9 @@ from fa2en.evaluate.metrics import (
     Significance,
 )
 from fa2en.evaluate.published import Comparison, compare
+from fa2en.interfaces import SentenceTranslator
+from fa2en.pipeline import parse_lines, translate_documents
 from fa2en.profiling import measure
-from fa2en.segment import segment_document
 
 log = logging.getLogger("fa2en.eval")
 DEFAULT_SIGNIFICANCE = Significance()
@@ -128,12 +129,13 @@ def check_hypotheses(
     return hyps
 
 
-def translate_lines(translator: Any, lines: Sequence[str]) -> list[str]:
-    """Translate test-set lines as documents: split into sentences, translate, rebuild each line."""
-    docs = [segment_document(line, markdown=False) for line in lines]
-    sentences = list(dict.fromkeys(s for d in docs for s in d.sentences))
-    table = dict(zip(sentences, translator.translate(sentences), strict=True))
-    return [" ".join(d.rebuild([table[s] for s in d.sentences]).split()) for d in docs]
+def translate_lines(translator: SentenceTranslator, lines: Sequence[str]) -> list[str]:
+    """Translate test-set lines as ``fa2en translate`` translates files: each line a document.
+
+    A line with a sentence the model could not translate comes back empty (and scores as such).
+    """
+    results = translate_documents(parse_lines(lines), translator)
+    return [" ".join((r.text or "").split()) for r in results]
 
 
 def run_model(translator: Any, ts: TestSet) -> tuple[list[str], dict[str, Any]]:
