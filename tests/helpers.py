@@ -70,7 +70,9 @@ class EchoEngine:
         self.calls = calls if calls is not None else []
         self.closed = False
 
-    def translate_detailed(self, sentences: list[str], *, progress: object = None) -> list:
+    def translate_detailed(
+        self, sentences: list[str], *, progress: object = None, careful: bool = False
+    ) -> list:
         from fa2en.interfaces import Translation
 
         self.calls.append(list(sentences))

@@ -78,7 +78,7 @@ def test_include_exclude_and_several_inputs(
     written = sorted(
         p.relative_to(out).as_posix()
         for p in out.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
     )
     assert written == ["sub/deeper/news2.md"]
     other = tmp_path / "more"
@@ -287,7 +287,9 @@ def test_memory_holds_one_wave_of_files(tmp_path: Path, monkeypatch: pytest.Monk
         live.discard(id(task))
 
     class Echo(EchoEngine):  # stands in for a model: this test is about memory, not translation
-        def translate_detailed(self, sentences: list[str], *, progress: object = None) -> list:
+        def translate_detailed(
+            self, sentences: list[str], *, progress: object = None, careful: bool = False
+        ) -> list:
             peak.append(len(live))
             return super().translate_detailed(sentences)
 

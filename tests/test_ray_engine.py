@@ -99,19 +99,19 @@ def test_one_actor_pool_serves_every_wave(
 class RaisingActor(TranslateActor):
     """Raises on any batch holding :data:`POISON`."""
 
-    def translate_batch(self, texts: list[str]) -> Any:
+    def translate_batch(self, texts: list[str], careful: bool = False) -> Any:
         if POISON in texts:
             raise ValueError("this batch cannot be translated")
-        return super().translate_batch(texts)
+        return super().translate_batch(texts, careful)
 
 
 class DyingActor(TranslateActor):
     """Dies on any batch holding :data:`POISON`."""
 
-    def translate_batch(self, texts: list[str]) -> Any:
+    def translate_batch(self, texts: list[str], careful: bool = False) -> Any:
         if POISON in texts:
             os._exit(1)
-        return super().translate_batch(texts)
+        return super().translate_batch(texts, careful)
 
 
 @pytest.mark.usefixtures("ray_session")

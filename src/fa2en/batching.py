@@ -68,6 +68,15 @@ def _split_at(text: str, chars: str) -> list[Piece]:
     return [p for p in pieces if p[0]]
 
 
+def split_clauses(text: str) -> list[Piece]:
+    """``text`` cut at its strongest kind of clause separator (whole when it has none)."""
+    for chars in CLAUSE_SEPARATORS:
+        parts = _split_at(text, chars)
+        if len(parts) > 1:
+            return parts
+    return [(text, "")]
+
+
 def _pack(pieces: list[Piece], count: Callable[[str], int], limit: int) -> list[Piece]:
     """Greedily join neighbouring pieces while the result stays within ``limit`` tokens."""
     out: list[Piece] = []

@@ -43,6 +43,7 @@ def _bool(text: str) -> bool:
 def translate_parser(sub: Any) -> None:
     """Options of ``fa2en translate`` (every default is None: configs/defaults.yaml fills them)."""
     from fa2en.backends import backend_names
+    from fa2en.facts import DATE_POLICIES
     from fa2en.backends.ct2 import COMPUTE_TYPES
     from fa2en.backends.hf import PRECISIONS
     from fa2en.formats import format_names
@@ -106,6 +107,31 @@ def translate_parser(sub: Any) -> None:
     )
     norm.add_argument("--digits", choices=DIGIT_MODES, help="normalise digits to (default ascii)")
     norm.add_argument("--remove-diacritics", type=_bool, metavar="BOOL")
+    check = p.add_argument_group("checks, repair and facts")
+    check.add_argument(
+        "--no-review",
+        dest="review",
+        action="store_false",
+        default=None,
+        help="no quality checks, repair or review page (OUTDIR/.fa2en-review/)",
+    )
+    check.add_argument("--quality-config", help="YAML file overriding the quality thresholds")
+    check.add_argument(
+        "--fallback-model", help="a second model that retranslates flagged sentences"
+    )
+    check.add_argument(
+        "--facts",
+        type=_bool,
+        metavar="BOOL",
+        help="keep numbers, dates and glossary terms (default true)",
+    )
+    check.add_argument(
+        "--dates", choices=DATE_POLICIES, help="write Persian calendar dates as (default gregorian)"
+    )
+    check.add_argument(
+        "--year", type=int, help="Solar Hijri year of dates written without one, e.g. 1395"
+    )
+    check.add_argument("--glossary", help="TSV style sheet: Persian, English, optional note")
     scale = p.add_argument_group("scale-out")
     scale.add_argument(
         "--threads", type=int, help="CPU threads (0: all; with --workers: per worker)"

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from fa2en.checking import Checker, CheckSettings
 from fa2en.interfaces import SentenceTranslator
 from fa2en.options import JobOptions
 
@@ -86,3 +88,35 @@ def open_engine(opts: JobOptions) -> SentenceTranslator:
 
     kwargs = load_kwargs(opts, opts.threads)
     return Translator.load(kwargs.pop("model"), opts.device, **kwargs)
+
+
+def check_settings(opts: JobOptions) -> CheckSettings:
+    """The checking stage these options ask for (quality checks and repair, facts)."""
+    from pathlib import Path
+
+    from fa2en.facts import FactRules, default_glossary, load_glossary
+    from fa2en.quality import load_quality_config, warm_up
+
+    quality = None
+    if opts.review:
+        quality = load_quality_config(
+            opts.model, Path(opts.quality_config) if opts.quality_config else None
+        )
+        warm_up(quality)
+    facts = None
+    if opts.facts:
+        glossary = load_glossary(Path(opts.glossary)) if opts.glossary else default_glossary()
+        facts = FactRules(dates=opts.dates, year=opts.year, glossary=glossary)  # type: ignore[arg-type]
+    return CheckSettings(quality=quality, facts=facts, repair=opts.review)
+
+
+def open_checker(opts: JobOptions, engine: SentenceTranslator) -> Checker:
+    """The checking stage for a job, with the ``--fallback-model`` opened only if it is needed."""
+    fallback = None
+    if opts.fallback_model:
+        single = replace(opts, model=opts.fallback_model, devices=None, workers=1, engine="local")
+
+        def fallback() -> SentenceTranslator:
+            return open_engine(single)
+
+    return Checker(check_settings(opts), engine, fallback)

@@ -15,6 +15,16 @@ from typing import Any, NamedTuple, Protocol
 Progress = Callable[[int], None]
 
 
+#: How "careful" decoding (the repair of flagged sentences) differs from the model's defaults: at
+#: least this many beams, no repeated trigram, a repetition penalty, and room for a longer output.
+CAREFUL = {
+    "min_beams": 4,
+    "no_repeat_ngram_size": 3,
+    "repetition_penalty": 1.2,
+    "length_factor": 1.5,
+}
+
+
 class Translation(NamedTuple):
     """One sentence's result: its English, and what the model knew about it."""
 
@@ -54,9 +64,12 @@ class SentenceTranslator(Protocol):
     notes: list[str]
 
     def translate_detailed(
-        self, sentences: Sequence[str], *, progress: Progress | None = None
+        self, sentences: Sequence[str], *, progress: Progress | None = None, careful: bool = False
     ) -> list[Translation]:
-        """Translate ``sentences``; a sentence that fails gets ``error`` set, the rest go on."""
+        """Translate ``sentences``; a sentence that fails gets ``error`` set, the rest go on.
+
+        ``careful``: decode for repair (see :data:`CAREFUL`), slower and less prone to loops.
+        """
         ...
 
     def describe(self) -> dict[str, Any]:

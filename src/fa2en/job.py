@@ -19,13 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from fa2en import __version__
+from fa2en.checking import Checker
+from fa2en.engines import open_checker
 from fa2en.errors import ConfigError, Fa2enError, InputFileError
 from fa2en.formats import decode, make_format
 from fa2en.inputs import discover
 from fa2en.interfaces import SentenceTranslator
 from fa2en.manifest import Manifest, atomic_write, remove_stale_temporaries, sha256_bytes
 from fa2en.options import JobOptions
-from fa2en.pipeline import translate_documents
+from fa2en.pipeline import TranslatedDocument, translate_documents
+from fa2en.quality.review import REVIEW_DIR, SegmentRecord, write_review
 from fa2en.segment import Document
 
 log = logging.getLogger("fa2en.job")
@@ -63,6 +66,10 @@ class Summary:
     seconds: float = 0.0
     translate_seconds: float = 0.0
     interrupted: bool = False
+    #: sentences checked, and how many were flagged by each reason (when checks are on)
+    checked: int = 0
+    flagged: dict[str, int] = field(default_factory=dict)
+    flagged_sentences: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -82,6 +89,15 @@ class Summary:
             f"output tokens: {self.out_tokens}",
             f"time: {self.seconds:.1f}s  ({self.tokens_per_second:,.0f} tokens/s while translating)",
         ]
+        if self.checked:
+            reasons = ", ".join(
+                f"{k} {v}" for k, v in sorted(self.flagged.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
+            lines.append(
+                f"flagged: {self.flagged_sentences} of {self.checked} sentences"
+                + (f" ({reasons})" if reasons else "")
+                + "; see .fa2en-review/index.html"
+            )
         lines += [f"failed: {path}: {why}" for path, why in self.failed]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -258,6 +274,8 @@ def _translate(
     if not pending:
         return  # complete outputs are left as they are: no engine needed
     engine = open_engine()
+    checker = open_checker(opts, engine)
+    records: list[SegmentRecord] = []
     try:
         current = provenance(engine)
         stale = [t for t in complete if manifest.entries[t.rel].provenance != current]
@@ -273,13 +291,19 @@ def _translate(
             progress.total = summary.sentences
             progress.refresh()
         for wave in _waves(pending, opts.wave_sentences):
-            _translate_wave(wave, outdir, opts, manifest, summary, engine, current, progress)
+            wave_records = _translate_wave(
+                wave, outdir, opts, manifest, summary, checker, current, progress
+            )
+            records += wave_records
     except KeyboardInterrupt:
         summary.interrupted = True
         event("interrupted", done=summary.done)
     finally:
         summary.notes += engine.notes
+        checker.close()
         engine.close()
+        if opts.review and records:
+            update_review(outdir, records)
 
 
 def _translate_wave(
@@ -288,11 +312,16 @@ def _translate_wave(
     opts: JobOptions,
     manifest: Manifest,
     summary: Summary,
-    engine: SentenceTranslator,
+    checker: Checker,
     made_by: str,
     progress: Any,
-) -> None:
-    """Load the wave's files, translate their sentences together, write each file."""
+) -> list[SegmentRecord]:
+    """Load the wave's files, translate their sentences together, write each file.
+
+    Returns the review records of the files written.
+    """
+    engine = checker.engine
+    records: list[SegmentRecord] = []
     loaded = []
     for task in wave:
         try:
@@ -331,7 +360,63 @@ def _translate_wave(
         )
         summary.done += 1
         event("done", file=task.rel, sentences=task.n_sentences)
+        if opts.review:
+            records += _records(task, mine, summary)
         task.unload()
+    return records
+
+
+def _records(
+    task: FileTask, results: list[TranslatedDocument], summary: Summary
+) -> list[SegmentRecord]:
+    """The review records of one written file (positions count from 1), counted in the summary."""
+    out: list[SegmentRecord] = []
+    offset = 0
+    for doc, result in zip(task.docs, results, strict=True):
+        paragraphs = [seg.paragraph for seg in doc.segments if seg.kind == "sentence"]
+        first = min(paragraphs, default=0)
+        for para, sentence, checked in zip(
+            paragraphs, doc.sentences, result.sentences, strict=True
+        ):
+            t = checked.translation
+            out.append(
+                SegmentRecord.build(
+                    task.rel,
+                    offset + para - first + 1,
+                    len(out) + 1,
+                    sentence,
+                    t.text,
+                    t.confidence,
+                    checked.flags,
+                    checked.repair,
+                )
+            )
+            for flag in checked.flags:
+                summary.flagged[flag.name] = summary.flagged.get(flag.name, 0) + 1
+            summary.flagged_sentences += bool(checked.flags)
+        offset += len(set(paragraphs))
+    summary.checked += len(out)
+    return out
+
+
+def update_review(outdir: Path, records: list[SegmentRecord]) -> None:
+    """Write the review of the whole folder: earlier runs' records of other files, and these."""
+    import dataclasses
+
+    path = outdir / REVIEW_DIR / "segments.jsonl"
+    redone = {r.file for r in records}
+    kept: list[SegmentRecord] = []
+    if path.is_file():
+        names = {f.name for f in dataclasses.fields(SegmentRecord)}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                data = json.loads(line)
+                record = SegmentRecord(**{k: v for k, v in data.items() if k in names})
+            except (ValueError, TypeError):
+                continue
+            if record.file not in redone:
+                kept.append(record)
+    write_review(outdir, kept + records)
 
 
 def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) -> str:
@@ -339,7 +424,11 @@ def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) 
     text = decode(data, "<stdin>")
     fmt = _format(opts.format or "text", opts)
     docs = fmt.parse(text)
-    results = translate_documents(docs, engine, digits=opts.digits)
+    checker = open_checker(opts, engine)
+    try:
+        results = translate_documents(docs, engine, digits=opts.digits, checker=checker)
+    finally:
+        checker.close()
     errors = [e for r in results for e in r.errors]
     if errors:
         raise InputFileError(f"<stdin>: {len(errors)} sentence(s) not translated; {errors[0]}")

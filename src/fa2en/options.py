@@ -54,6 +54,13 @@ class JobOptions:
     engine: str = "local"
     ray_address: str | None = None
     gpus_per_actor: float = 0.0
+    review: bool = True
+    quality_config: str | None = None
+    fallback_model: str | None = None
+    facts: bool = True
+    dates: str = "gregorian"
+    year: int | None = None
+    glossary: str | None = None
 
     def normalizer(self) -> Normalizer | None:
         """The normaliser these options ask for (``None``: ``--normalize false``)."""
@@ -65,14 +72,40 @@ class JobOptions:
         """What an output depends on among the options: model, decoding, normalisation, format."""
         keep: dict[str, Any] = {
             k: getattr(self, k)
-            for k in ("model", "beams", "normalize", "digits", "remove_diacritics", "wrapped")
+            for k in (
+                "model",
+                "beams",
+                "normalize",
+                "digits",
+                "remove_diacritics",
+                "wrapped",
+                "review",
+                "fallback_model",
+                "facts",
+                "dates",
+                "year",
+            )
         }
+        keep["glossary"] = _file_hash(self.glossary) if self.facts else None
+        keep["quality_config"] = _file_hash(self.quality_config) if self.review else None
         keep |= {
             "format": fmt,
             "fields": self.fields if fmt == "jsonl" else None,
             "column": self.column if fmt == "tsv" else None,
         }
         return json.dumps(keep, sort_keys=True)
+
+
+def _file_hash(path: str | None) -> str | None:
+    """The SHA-256 of a file's content (an output depends on what the file says, not its name)."""
+    if path is None:
+        return None
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return f"unreadable:{path}"
 
 
 # -- rules: each returns None for a good value, else what is allowed ---------------------------
@@ -148,6 +181,12 @@ def _formats() -> list[str]:
     return list(format_names())
 
 
+def _date_policies() -> list[str]:
+    from fa2en.facts import DATE_POLICIES
+
+    return list(DATE_POLICIES)
+
+
 #: One rule per option.
 RULES: dict[str, Callable[[Any], str | None]] = {
     "model": _of(str, "a preset name, hub id or checkpoint folder", optional=True),
@@ -176,6 +215,13 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "engine": _choice(ENGINES),
     "ray_address": _of(str, "a Ray address such as auto or ray://host:10001", optional=True),
     "gpus_per_actor": _non_negative,
+    "review": _of(bool, "true or false"),
+    "quality_config": _of(str, "a YAML file of quality thresholds", optional=True),
+    "fallback_model": _of(str, "a preset name, hub id or checkpoint folder", optional=True),
+    "facts": _of(bool, "true or false"),
+    "dates": _choice(_date_policies),
+    "year": _int(1, optional=True),
+    "glossary": _of(str, "a TSV file: Persian, English, note", optional=True),
 }
 
 

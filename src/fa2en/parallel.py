@@ -51,10 +51,10 @@ def _worker_main(
         ("ready", None, {**translator.describe(), "max_tokens": translator.max_tokens}, None)
     )
     while (task := tasks.recv()) is not None:
-        batch_id, sentences = task
+        batch_id, sentences, careful = task
         before = (translator.stats.src_tokens, translator.stats.out_tokens)
         try:
-            out = translator.translate_detailed(sentences)
+            out = translator.translate_detailed(sentences, careful=careful)
         except Exception as exc:  # noqa: BLE001 - the batch fails, the worker and the pool go on
             out = [Translation("", error=f"{type(exc).__name__}: {exc}")] * len(sentences)
         tokens = (translator.stats.src_tokens - before[0], translator.stats.out_tokens - before[1])
@@ -167,7 +167,7 @@ class WorkerPool:
         }
 
     def translate_detailed(
-        self, sentences: Sequence[str], *, progress: Progress | None = None
+        self, sentences: Sequence[str], *, progress: Progress | None = None, careful: bool = False
     ) -> list[Translation]:
         """Translate ``sentences`` across the workers; same length and order as the input."""
         sentences = list(sentences)
@@ -182,7 +182,7 @@ class WorkerPool:
                 if w.busy is None and todo and w.ready and not w.dead:
                     w.busy = todo.pop(0)
                     try:
-                        w.tasks.send((w.busy, [sentences[i] for i in batches[w.busy]]))
+                        w.tasks.send((w.busy, [sentences[i] for i in batches[w.busy]], careful))
                     except OSError:
                         w.dead = True
             for w, (_, batch_id, result, tokens) in self._messages(0.5):

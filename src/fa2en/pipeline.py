@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from fa2en.checking import Checked, Checker
 from fa2en.formats import make_format
-from fa2en.interfaces import Progress, SentenceTranslator, Translation
+from fa2en.interfaces import Progress, SentenceTranslator
 from fa2en.segment import Document
 
 
 @dataclass
 class TranslatedDocument:
-    """One document's English (None when a sentence failed) and what each sentence gave."""
+    """One document's English (None when a sentence failed) and each sentence's checked result."""
 
     text: str | None
-    sentences: list[tuple[str, Translation]] = field(default_factory=list)
+    sentences: list[Checked] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -30,21 +31,30 @@ def translate_documents(
     engine: SentenceTranslator,
     progress: Progress | None = None,
     digits: str = "ascii",
+    checker: Checker | None = None,
 ) -> list[TranslatedDocument]:
     """Translate the sentences of ``docs`` together and rebuild each document.
 
-    ``digits``: how list markers' digits are written (the ``--digits`` option).
+    ``digits``: how list markers' digits are written (the ``--digits`` option). ``checker``: keep
+    facts, flag and repair each sentence (:mod:`fa2en.checking`); without it nothing is checked.
     """
     unique = list(dict.fromkeys(s for d in docs for s in d.sentences))
     table = dict(zip(unique, engine.translate_detailed(unique, progress=progress), strict=True))
     if progress is not None:  # repeated sentences were translated once; count them done too
         progress(sum(len(d.sentences) for d in docs) - len(unique))
+    if checker is not None:
+        checked = checker.check(docs, table)
+    else:
+        checked = [[Checked(table[s]) for s in doc.sentences] for doc in docs]
     out = []
-    for doc in docs:
-        pairs = [(s, table[s]) for s in doc.sentences]
-        errors = [f"sentence {k}: {t.error}" for k, (_, t) in enumerate(pairs, 1) if t.error]
-        text = None if errors else doc.rebuild([t.text for _, t in pairs], digits=digits)
-        out.append(TranslatedDocument(text, pairs, errors))
+    for doc, results in zip(docs, checked, strict=True):
+        errors = [
+            f"sentence {k}: {c.translation.error}"
+            for k, c in enumerate(results, 1)
+            if c.translation.error
+        ]
+        text = None if errors else doc.rebuild([c.translation.text for c in results], digits=digits)  # type: ignore[arg-type]
+        out.append(TranslatedDocument(text, results, errors))
     return out
 
 

@@ -44,11 +44,13 @@ class TranslateActor:
         """The loaded translator's engine details."""
         return self.translator.describe()
 
-    def translate_batch(self, texts: list[str]) -> tuple[list[Translation], int, int]:
+    def translate_batch(
+        self, texts: list[str], careful: bool = False
+    ) -> tuple[list[Translation], int, int]:
         """Translations of ``texts``, and the source and output tokens the model handled."""
         stats = self.translator.stats
         before = (stats.src_tokens, stats.out_tokens)
-        out = self.translator.translate_detailed(texts)
+        out = self.translator.translate_detailed(texts, careful=careful)
         return (
             out,
             stats.src_tokens - before[0],
@@ -120,7 +122,7 @@ class RayTranslator:
         }
 
     def translate_detailed(
-        self, sentences: Sequence[str], *, progress: Progress | None = None
+        self, sentences: Sequence[str], *, progress: Progress | None = None, careful: bool = False
     ) -> list[Translation]:
         """Translate ``sentences`` on the cluster; same length and order as the input.
 
@@ -145,7 +147,7 @@ class RayTranslator:
         while todo or running:
             while idle and todo:
                 actor, k = idle.pop(), todo.popleft()
-                running[actor.translate_batch.remote(batches[k])] = (actor, k)
+                running[actor.translate_batch.remote(batches[k], careful)] = (actor, k)
             if not running:
                 raise Fa2enError("every Ray actor has died; rerun the same command to resume")
             [ref], _ = ray.wait(list(running), num_returns=1)

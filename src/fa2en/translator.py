@@ -12,13 +12,15 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from fa2en.backends import Backend, BackendRequest, Decoding, Hypothesis, load_backend
 from fa2en.batching import join_pieces, make_batches, split_long
 from fa2en.families import Family
-from fa2en.interfaces import Progress, Stats, Translation
+from fa2en.interfaces import CAREFUL, Progress, Stats, Translation
 from fa2en.loading import ModelSource, family_of, load_tokenizer, max_positions, provenance, resolve
 from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
 from fa2en.normalize import Normalizer
@@ -189,13 +191,17 @@ class Translator:
         return [t.text for t in self.translate_detailed(sentences, progress=progress)]
 
     def translate_detailed(
-        self, sentences: Sequence[str], *, progress: Progress | None = None
+        self, sentences: Sequence[str], *, progress: Progress | None = None, careful: bool = False
     ) -> list[Translation]:
         """Translate ``sentences``; each result carries its confidence, truncation and any error.
 
         Empty or whitespace-only strings come back empty; identical inputs are translated once.
         ``progress`` is called with the number of input sentences each finished batch completes.
+        ``careful``: decode as :data:`~fa2en.interfaces.CAREFUL` says (for repairs).
         """
+        if careful:
+            with self._careful():
+                return self.translate_detailed(sentences, progress=progress)
         if isinstance(sentences, str) or not isinstance(sentences, Sequence):
             raise TypeError("translate() expects a list of strings, e.g. translate(['سلام'])")
         bad = [i for i, s in enumerate(sentences) if not isinstance(s, str)]
@@ -215,6 +221,28 @@ class Translator:
         self.stats.failed += sum(1 for r in result.values() if r.error)
         self.stats.seconds += time.perf_counter() - t0
         return [result[p] if p else Translation("") for p in prepared]
+
+    @contextmanager
+    def _careful(self) -> Iterator[None]:
+        """Decode with :data:`~fa2en.interfaces.CAREFUL` settings inside the block."""
+        decoding, generation = self.backend.decoding, self.generation
+        self.backend.decoding = replace(
+            decoding,
+            num_beams=max(CAREFUL["min_beams"], decoding.num_beams),
+            no_repeat_ngram_size=CAREFUL["no_repeat_ngram_size"],
+            repetition_penalty=CAREFUL["repetition_penalty"],
+        )
+        factor = CAREFUL["length_factor"]
+        self.generation = replace(
+            generation,
+            max_length_a=generation.max_length_a * factor,
+            max_length_b=math.ceil(generation.max_length_b * factor),
+            max_new_tokens=math.ceil(generation.max_new_tokens * factor),
+        )
+        try:
+            yield
+        finally:
+            self.backend.decoding, self.generation = decoding, generation
 
     def score(self, sources: Sequence[str], hypotheses: Sequence[str]) -> list[float]:
         """Mean log-probability per token of each hypothesis given its source (forced decoding)."""
