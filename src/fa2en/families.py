@@ -34,9 +34,6 @@ class Family:
     model_types: tuple[str, ...] = ()
     #: tokenizer class name prefix that tells this family apart from others of the same model type
     tokenizer_prefix: str = ""
-    #: a token only this family's vocabulary has, that tells it apart from others of the same model
-    #: type and tokenizer class (MADLAD-400's ``<2en>`` among T5 checkpoints)
-    vocabulary_marker: str = ""
     #: regex of the language codes the family uses (None: plain text, no codes)
     code_pattern: str | None = None
     #: how a code is written as a vocabulary token (``{}`` is the code)
@@ -47,6 +44,9 @@ class Family:
     source_prefix: str = ""
     #: CTranslate2's converter handles this family with the transformers version in use
     ctranslate2: bool = False
+    #: a token only this family's vocabulary has, that tells it apart from others of the same model
+    #: type and tokenizer class (MADLAD-400's ``<2en>`` among T5 checkpoints)
+    vocabulary_marker: str = ""
 
     @property
     def specific(self) -> bool:
