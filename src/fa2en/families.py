@@ -2,7 +2,8 @@
 
 One registry, :data:`FAMILIES`; adding a family is one :func:`register_family` entry here (plus a
 preset YAML). :func:`detect` is the one place a checkpoint's family is decided, for loading and for
-choosing a backend alike.
+choosing a backend alike: from the config's ``model_type``, then, among families of that type, by
+what each declares about its tokenizer (a class-name prefix, a marker token in the vocabulary).
 
 NLLB-200 wants ``pes_Arab`` on the source and ``eng_Latn`` forced as the first generated token;
 M2M100 ``fa`` -> ``en`` (``__en__`` forced); mBART-50 ``fa_IR`` -> ``en_XX``; MADLAD-400 takes a
@@ -16,6 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,20 @@ class Family:
     source_prefix: str = ""
     #: CTranslate2's converter handles this family with the transformers version in use
     ctranslate2: bool = False
+    #: a token only this family's vocabulary has, that tells it apart from others of the same model
+    #: type and tokenizer class (MADLAD-400's ``<2en>`` among T5 checkpoints)
+    vocabulary_marker: str = ""
+
+    @property
+    def specific(self) -> bool:
+        """Whether the family declares something about its tokenizer (not just its model types)."""
+        return bool(self.tokenizer_prefix or self.vocabulary_marker)
+
+    def matches(self, tokenizer_class: str, vocabulary: Container[str]) -> bool:
+        """Whether a tokenizer of class ``tokenizer_class`` with ``vocabulary`` is this family's."""
+        return tokenizer_class.startswith(self.tokenizer_prefix) and (
+            not self.vocabulary_marker or self.vocabulary_marker in vocabulary
+        )
 
     @property
     def uses_codes(self) -> bool:
@@ -115,19 +131,40 @@ register_family(
 )
 register_family(Family("marian", ("marian",), ctranslate2=True))
 register_family(Family("mt5", ("mt5", "t5"), ctranslate2=True))
+# MADLAD-400 (google/madlad400-*-mt): a T5 with a T5 tokenizer like the mT5 fine-tunes, told apart by
+# its target-language tags; ``<2en> `` before the source asks for English, and no source code is
+# given. CTranslate2's T5 converter handles it (tests/test_madlad.py runs both backends).
+register_family(
+    Family("madlad", ("t5",), vocabulary_marker="<2en>", source_prefix="<2en> ", ctranslate2=True)
+)
 register_family(Family("seq2seq"))
 
 
-def detect(model_type: str, tokenizer_class: str = "") -> Family:
-    """The family of a checkpoint from its config's ``model_type`` and its tokenizer class name."""
+def detect(
+    model_type: str, tokenizer_class: str = "", vocabulary: Container[str] = frozenset()
+) -> Family:
+    """The family of a checkpoint from its config's ``model_type``, tokenizer class and vocabulary.
+
+    Among the families of ``model_type``, one whose tokenizer declarations
+    (:attr:`Family.tokenizer_prefix`, :attr:`Family.vocabulary_marker`) all match wins over one
+    that declares none; a checkpoint no family claims is the generic ``seq2seq``.
+    """
     candidates = [f for f in FAMILIES.values() if model_type in f.model_types]
-    specific = [
-        f
-        for f in candidates
-        if f.tokenizer_prefix and tokenizer_class.startswith(f.tokenizer_prefix)
-    ]
-    generic = [f for f in candidates if not f.tokenizer_prefix]
+    specific = [f for f in candidates if f.specific and f.matches(tokenizer_class, vocabulary)]
+    generic = [f for f in candidates if not f.specific]
     return (specific or generic or [FAMILIES["seq2seq"]])[0]
+
+
+def folder_vocabulary(folder: Path) -> set[str]:
+    """The tokens of a checkpoint folder's ``tokenizer.json`` (vocabulary and added tokens)."""
+    path = folder / "tokenizer.json"
+    if not path.is_file():
+        return set()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    vocab = data.get("model", {}).get("vocab") or {}
+    # a Unigram model lists [piece, score] pairs, a BPE or WordPiece model maps token -> id
+    tokens = {entry[0] for entry in vocab} if isinstance(vocab, list) else set(vocab)
+    return tokens | {t["content"] for t in data.get("added_tokens", [])}
 
 
 def detect_in_folder(folder: Path) -> Family | None:
@@ -142,7 +179,8 @@ def detect_in_folder(folder: Path) -> Family | None:
         if tok_config.is_file()
         else ""
     )
-    return detect(str(model_type), str(tok_class))
+    markers = any(f.vocabulary_marker for f in FAMILIES.values() if model_type in f.model_types)
+    return detect(str(model_type), str(tok_class), folder_vocabulary(folder) if markers else set())
 
 
 def family_named(name: str) -> Family:

@@ -155,7 +155,7 @@ def family_of(src: ModelSource, tokenizer: Any) -> Family:
         raise ModelNotFoundError(
             f"{src.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
         )
-    return detect(config.model_type, type(tokenizer).__name__)
+    return detect(config.model_type, type(tokenizer).__name__, tokenizer.get_vocab())
 
 
 def load_weights(src: ModelSource, device: str, dtype: Any) -> Any:

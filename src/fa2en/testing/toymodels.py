@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-FAMILIES = ("marian", "nllb", "m2m100", "mbart50", "mt5")
+FAMILIES = ("marian", "nllb", "m2m100", "mbart50", "mt5", "madlad")
+
+#: MADLAD-400's target-language tags (a few of its 419): whole vocabulary pieces, as in the real model.
+MADLAD_TAGS = ("<2en>", "<2fa>", "<2de>", "<2fr>", "<2ar>")
 
 #: Real model shapes for benchmarks with random weights (vocabulary as large as the text allows).
 SHAPES = {
@@ -38,8 +41,13 @@ SHAPES = {
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
 
 
-def train_sentencepiece(texts: Sequence[str], prefix: Path, vocab_size: int) -> Path:
-    """Train a unigram SentencePiece model (ids: <s>=0 <pad>=1 </s>=2 <unk>=3) and return its path."""
+def train_sentencepiece(
+    texts: Sequence[str], prefix: Path, vocab_size: int, symbols: Sequence[str] = ()
+) -> Path:
+    """Train a unigram SentencePiece model (ids: <s>=0 <pad>=1 </s>=2 <unk>=3) and return its path.
+
+    ``symbols`` become pieces of their own that are never split (MADLAD-400's ``<2en>`` tags).
+    """
     import sentencepiece as spm
 
     spm.SentencePieceTrainer.train(
@@ -53,6 +61,7 @@ def train_sentencepiece(texts: Sequence[str], prefix: Path, vocab_size: int) -> 
         eos_id=2,
         unk_id=3,
         hard_vocab_limit=False,
+        user_defined_symbols=list(symbols),
         minloglevel=2,
     )
     return prefix.with_suffix(".model")
@@ -91,7 +100,8 @@ def build_tokenizer(family: str, texts: Sequence[str], vocab_size: int = 800) ->
         return tf.NllbTokenizer(
             vocab=vocab, merges=merges, src_lang="pes_Arab", tgt_lang="eng_Latn"
         )
-    spm_file = train_sentencepiece(texts, work / "sp", vocab_size)
+    tags = MADLAD_TAGS if family == "madlad" else ()
+    spm_file = train_sentencepiece(texts, work / "sp", vocab_size, tags)
     if family == "marian":
         # OPUS-MT layout: </s>=0, <unk>=1, the pieces, and <pad> last (CTranslate2 relies on it).
         pieces = [p for p, _ in _spm_pieces(spm_file) if p not in SPECIALS]
@@ -106,7 +116,7 @@ def build_tokenizer(family: str, texts: Sequence[str], vocab_size: int = 800) ->
         )
     if family == "mbart50":
         return tf.MBart50Tokenizer(vocab=_spm_pieces(spm_file), src_lang="fa_IR", tgt_lang="en_XX")
-    if family == "mt5":
+    if family in ("mt5", "madlad"):  # T5 layout: <pad>=0, </s>=1, <unk>=2, then the pieces
         pieces = [(p, s) for p, s in _spm_pieces(spm_file) if p != "<s>"]
         pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
             p for p in pieces if p[0] not in SPECIALS
@@ -165,21 +175,29 @@ def build_model(family: str, tokenizer: Any, **dims: int) -> Any:
             **common, decoder_start_token_id=tokenizer.eos_token_id, scale_embedding=True
         )
         return tf.MBartForConditionalGeneration(cfg)
-    if family == "mt5":
-        cfg = tf.MT5Config(
-            vocab_size=vocab,
-            d_model=d["d_model"],
-            d_kv=d["d_model"] // d["heads"],
-            d_ff=d["ffn"],
-            num_layers=d["layers"],
-            num_decoder_layers=d.get("decoder_layers", d["layers"]),
-            num_heads=d["heads"],
-            pad_token_id=tokenizer.pad_token_id,
-            eos_token_id=tokenizer.eos_token_id,
-            decoder_start_token_id=tokenizer.pad_token_id,
-            dropout_rate=0.0,
+    if family in ("mt5", "madlad"):
+        t5 = {
+            "vocab_size": vocab,
+            "d_model": d["d_model"],
+            "d_kv": d["d_model"] // d["heads"],
+            "d_ff": d["ffn"],
+            "num_layers": d["layers"],
+            "num_decoder_layers": d.get("decoder_layers", d["layers"]),
+            "num_heads": d["heads"],
+            "pad_token_id": tokenizer.pad_token_id,
+            "eos_token_id": tokenizer.eos_token_id,
+            "decoder_start_token_id": tokenizer.pad_token_id,
+            "dropout_rate": 0.0,
+        }
+        if family == "mt5":
+            return tf.MT5ForConditionalGeneration(tf.MT5Config(**t5))
+        # MADLAD-400 is a plain T5 (model_type "t5") with gated-GELU and untied output embeddings.
+        # At T5's default initialisation scale random weights generate only <pad>; at 5x each input
+        # gets an output of its own, so a test can tell outputs apart (and see them misordered).
+        cfg = tf.T5Config(
+            **t5, feed_forward_proj="gated-gelu", tie_word_embeddings=False, initializer_factor=5.0
         )
-        return tf.MT5ForConditionalGeneration(cfg)
+        return tf.T5ForConditionalGeneration(cfg)
     raise ValueError(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}")
 
 
