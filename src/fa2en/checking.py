@@ -20,12 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fa2en.batching import join_pieces, split_clauses
+from fa2en.batching import split_clauses
 from fa2en.facts import FLAGS as FACT_FLAGS
 from fa2en.facts import Fact, FactRules, keep_facts
 from fa2en.interfaces import SentenceTranslator, Translation
 from fa2en.quality import Candidate, Flag, QualityConfig, run_checks
 from fa2en.segment import Document
+from fa2en.units import join_translations
 
 
 @dataclass(frozen=True)
@@ -139,13 +140,8 @@ class Checker:
             flat = list(dict.fromkeys(p for ps in pieces for p, _ in ps))
             done = dict(zip(flat, self.engine.translate_detailed(flat, careful=True), strict=True))
             for s, ps in zip(truncated, pieces, strict=True):
-                parts = [done[p] for p, _ in ps]
-                scores = [t.confidence for t in parts if t.confidence is not None]
-                tries[s]["clauses"] = Translation(
-                    join_pieces([t.text for t in parts], [sep for _, sep in ps]),
-                    min(scores) if scores else None,
-                    any(t.truncated for t in parts),
-                    next((t.error for t in parts if t.error), None),
+                tries[s]["clauses"] = join_translations(
+                    [done[p] for p, _ in ps], [sep for _, sep in ps]
                 )
         if self._open_fallback is not None:
             if self._fallback is None:

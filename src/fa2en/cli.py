@@ -43,9 +43,9 @@ def _bool(text: str) -> bool:
 def translate_parser(sub: Any) -> None:
     """Options of ``fa2en translate`` (every default is None: configs/defaults.yaml fills them)."""
     from fa2en.backends import backend_names
-    from fa2en.facts import DATE_POLICIES
     from fa2en.backends.ct2 import COMPUTE_TYPES
     from fa2en.backends.hf import PRECISIONS
+    from fa2en.facts import DATE_POLICIES
     from fa2en.formats import format_names
     from fa2en.normalize import DIGIT_MODES
     from fa2en.options import ENGINES
@@ -152,8 +152,9 @@ def translate_parser(sub: Any) -> None:
 def cmd_translate(args: argparse.Namespace) -> int:
     """Run ``fa2en translate``."""
     from fa2en.engines import open_engine
-    from fa2en.job import print_summary, run_job, translate_stream
+    from fa2en.job import run_job, translate_stream
     from fa2en.options import merge_options
+    from fa2en.summary import print_summary
 
     opts = merge_options(args.config, vars(args))
     _licence_notice(opts.model)

@@ -15,16 +15,6 @@ from typing import Any, NamedTuple, Protocol
 Progress = Callable[[int], None]
 
 
-#: How "careful" decoding (the repair of flagged sentences) differs from the model's defaults: at
-#: least this many beams, no repeated trigram, a repetition penalty, and room for a longer output.
-CAREFUL = {
-    "min_beams": 4,
-    "no_repeat_ngram_size": 3,
-    "repetition_penalty": 1.2,
-    "length_factor": 1.5,
-}
-
-
 class Translation(NamedTuple):
     """One sentence's result: its English, and what the model knew about it."""
 
@@ -68,7 +58,7 @@ class SentenceTranslator(Protocol):
     ) -> list[Translation]:
         """Translate ``sentences``; a sentence that fails gets ``error`` set, the rest go on.
 
-        ``careful``: decode for repair (see :data:`CAREFUL`), slower and less prone to loops.
+        ``careful``: decode for a repair: slower and less prone to loops and cut-offs.
         """
         ...
 

@@ -10,140 +10,27 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from fa2en import __version__
 from fa2en.checking import Checker
 from fa2en.engines import open_checker
-from fa2en.errors import ConfigError, Fa2enError, InputFileError
-from fa2en.formats import decode, make_format
+from fa2en.errors import Fa2enError, InputFileError
+from fa2en.files import FileTask, check_outdir, file_format, load_task
+from fa2en.formats import decode
 from fa2en.inputs import discover
 from fa2en.interfaces import SentenceTranslator
-from fa2en.manifest import Manifest, atomic_write, remove_stale_temporaries, sha256_bytes
+from fa2en.manifest import Manifest, atomic_write, remove_stale_temporaries
 from fa2en.options import JobOptions
 from fa2en.pipeline import TranslatedDocument, translate_documents
-from fa2en.quality.review import REVIEW_DIR, SegmentRecord, write_review
-from fa2en.segment import Document
+from fa2en.quality.review import SegmentRecord, update_review
+from fa2en.summary import Summary, event
 
 log = logging.getLogger("fa2en.job")
-
-
-@dataclass
-class FileTask:
-    """One input file on its way through the job; its content is loaded only while in use."""
-
-    source: Path
-    rel: str
-    fmt: str
-    sha256: str = ""
-    n_sentences: int = 0
-    text: str = ""
-    docs: list[Document] = field(default_factory=list)
-
-    def unload(self) -> None:
-        """Drop the content (the job holds at most one wave of files in memory)."""
-        self.text, self.docs = "", []
-
-
-@dataclass
-class Summary:
-    """What a run did; printed at the end and written to ``OUTDIR/.fa2en-run.json``."""
-
-    done: int = 0
-    skipped: int = 0
-    kept: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    paragraphs: int = 0
-    sentences: int = 0
-    src_tokens: int = 0
-    out_tokens: int = 0
-    seconds: float = 0.0
-    translate_seconds: float = 0.0
-    interrupted: bool = False
-    #: sentences checked, and how many were flagged by each reason (when checks are on)
-    checked: int = 0
-    flagged: dict[str, int] = field(default_factory=dict)
-    flagged_sentences: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def tokens_per_second(self) -> float:
-        """Source plus output tokens per second of translation (model loading not counted)."""
-        return (
-            (self.src_tokens + self.out_tokens) / self.translate_seconds
-            if self.translate_seconds
-            else 0.0
-        )
-
-    def __str__(self) -> str:
-        lines = [
-            f"files: {self.done} done, {self.skipped} skipped, {self.kept} kept, {len(self.failed)} failed"
-            + (" (interrupted: rerun the same command to finish)" if self.interrupted else ""),
-            f"paragraphs: {self.paragraphs}  sentences: {self.sentences}  source tokens: {self.src_tokens}  "
-            f"output tokens: {self.out_tokens}",
-            f"time: {self.seconds:.1f}s  ({self.tokens_per_second:,.0f} tokens/s while translating)",
-        ]
-        if self.checked:
-            reasons = ", ".join(
-                f"{k} {v}" for k, v in sorted(self.flagged.items(), key=lambda kv: (-kv[1], kv[0]))
-            )
-            lines.append(
-                f"flagged: {self.flagged_sentences} of {self.checked} sentences"
-                + (f" ({reasons})" if reasons else "")
-                + "; see .fa2en-review/index.html"
-            )
-        lines += [f"failed: {path}: {why}" for path, why in self.failed]
-        lines += [f"note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-
-def event(name: str, **fields: Any) -> None:
-    """A structured log line: ``event=NAME key=value ...``."""
-    log.info(
-        "event=%s %s",
-        name,
-        " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in fields.items()),
-    )
-
-
-def check_outdir(outdir: Path, dry_run: bool) -> None:
-    """Fail before any work when ``-o`` is a file or cannot be written (a dry run only checks)."""
-    if outdir.exists() and not outdir.is_dir():
-        raise ConfigError(f"-o {outdir}: is a file, not a folder; give a folder for the outputs")
-    ancestor = outdir
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise ConfigError(f"-o {outdir}: cannot write there ({ancestor} is not a writable folder)")
-    if not dry_run:
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(
-                f"-o {outdir}: cannot create the folder ({exc.strerror or exc})"
-            ) from exc
-
-
-def load_task(task: FileTask, opts: JobOptions) -> None:
-    """Read, decode and segment one file (raises :class:`InputFileError` with the reason)."""
-    try:
-        data = task.source.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read: {exc.strerror or exc}") from exc
-    task.text = decode(data, str(task.source))
-    task.docs = _format(task.fmt, opts).parse(task.text)
-    task.sha256 = sha256_bytes(data)
-    task.n_sentences = sum(len(d.sentences) for d in task.docs)
-
-
-def _format(name: str, opts: JobOptions) -> Any:
-    return make_format(name, fields=opts.fields, column=opts.column, wrapped=opts.wrapped)
 
 
 def provenance(engine: SentenceTranslator) -> str:
@@ -347,7 +234,7 @@ def _translate_wave(
             task.unload()
             continue
         data = (
-            _format(task.fmt, opts)
+            file_format(task.fmt, opts)
             .render(task.text, task.docs, [r.text for r in mine])
             .encode("utf-8")
         )
@@ -399,30 +286,10 @@ def _records(
     return out
 
 
-def update_review(outdir: Path, records: list[SegmentRecord]) -> None:
-    """Write the review of the whole folder: earlier runs' records of other files, and these."""
-    import dataclasses
-
-    path = outdir / REVIEW_DIR / "segments.jsonl"
-    redone = {r.file for r in records}
-    kept: list[SegmentRecord] = []
-    if path.is_file():
-        names = {f.name for f in dataclasses.fields(SegmentRecord)}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                data = json.loads(line)
-                record = SegmentRecord(**{k: v for k, v in data.items() if k in names})
-            except (ValueError, TypeError):
-                continue
-            if record.file not in redone:
-                kept.append(record)
-    write_review(outdir, kept + records)
-
-
 def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) -> str:
     """Translate one document given as bytes (``fa2en translate -``); fails on a bad sentence."""
     text = decode(data, "<stdin>")
-    fmt = _format(opts.format or "text", opts)
+    fmt = file_format(opts.format or "text", opts)
     docs = fmt.parse(text)
     checker = open_checker(opts, engine)
     try:
@@ -433,8 +300,3 @@ def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) 
     if errors:
         raise InputFileError(f"<stdin>: {len(errors)} sentence(s) not translated; {errors[0]}")
     return str(fmt.render(text, docs, [r.text for r in results]))
-
-
-def print_summary(summary: Summary) -> None:
-    """The final summary, on standard error."""
-    print(str(summary), file=sys.stderr)

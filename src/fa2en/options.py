@@ -156,7 +156,7 @@ def _non_negative(v: Any) -> str | None:
 
 
 def _device(v: Any) -> str | None:
-    from fa2en.backends.hf import DEVICE_PATTERN
+    from fa2en.devices import DEVICE_PATTERN
 
     ok = isinstance(v, str) and DEVICE_PATTERN.fullmatch(v)
     return None if ok else "auto, cpu, cuda, cuda:N or mps"

@@ -16,7 +16,7 @@ import multiprocessing as mp
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from fa2en.batching import make_batches
@@ -127,12 +127,13 @@ class WorkerPool:
         self._wait_ready(start_timeout)
         self.load_seconds = time.perf_counter() - t0
 
-    def _messages(self, timeout: float) -> list[tuple[_Worker, tuple[Any, ...]]]:
+    def _messages(self, timeout: float) -> list[tuple[_Worker, Any]]:
         """Messages that arrived within ``timeout``; a worker whose pipe broke is marked dead."""
-        live = {w.results: w for w in self.workers if not w.dead}
+        live: dict[Any, _Worker] = {w.results: w for w in self.workers if not w.dead}
         got = []
         for conn in wait(list(live), timeout=timeout):
             w = live[conn]
+            assert isinstance(conn, Connection)
             try:
                 got.append((w, conn.recv()))
             except (EOFError, OSError):
@@ -173,7 +174,8 @@ class WorkerPool:
         sentences = list(sentences)
         if not sentences:
             return []
-        batches = make_batches(self.count_tokens(sentences), self.max_tokens, self.max_batch_size)
+        budget = self.max_tokens or self.info["max_tokens"]
+        batches = make_batches(self.count_tokens(sentences), budget, self.max_batch_size)
         todo = list(range(len(batches)))  # longest first
         out: list[Translation] = [Translation("")] * len(sentences)
         left = len(batches)

@@ -8,9 +8,10 @@ same name.
 
 from __future__ import annotations
 
+import math
 import os
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,15 @@ class GenerationDefaults:
     max_length_a: float = 2.0
     max_length_b: int = 16
     max_new_tokens: int = 512
+
+    def longer(self, factor: float) -> GenerationDefaults:
+        """The same limits with room for outputs ``factor`` times as long."""
+        return replace(
+            self,
+            max_length_a=self.max_length_a * factor,
+            max_length_b=math.ceil(self.max_length_b * factor),
+            max_new_tokens=math.ceil(self.max_new_tokens * factor),
+        )
 
 
 #: Licence identifiers that forbid commercial use (CC "NC" variants and explicit wording).

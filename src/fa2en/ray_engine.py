@@ -101,7 +101,7 @@ class RayTranslator:
             self.threads,
         )
         t0 = time.perf_counter()
-        remote = ray.remote(actor_class).options(
+        remote: Any = ray.remote(actor_class).options(
             num_cpus=min(self.threads, cpus / n), num_gpus=gpus_per_actor or None
         )
         self.actors: list[Any] = [remote.remote(load_kwargs, self.threads) for _ in range(n)]

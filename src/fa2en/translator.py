@@ -11,49 +11,30 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from fa2en.backends import Backend, BackendRequest, Decoding, Hypothesis, load_backend
-from fa2en.batching import join_pieces, make_batches, split_long
+from fa2en.batching import make_batches
+from fa2en.devices import default_max_tokens, free_memory, is_oom, pick_device
 from fa2en.families import Family
-from fa2en.interfaces import CAREFUL, Progress, Stats, Translation
+from fa2en.interfaces import Progress, Stats, Translation
 from fa2en.loading import ModelSource, family_of, load_tokenizer, max_positions, provenance, resolve
 from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
 from fa2en.normalize import Normalizer
 from fa2en.presets import GenerationDefaults
+from fa2en.units import Unit, join_units, make_units
 
 log = logging.getLogger("fa2en")
+
+#: How much longer a careful (repair) translation may be than the preset's output cap.
+LONGER = 1.5
 
 #: Input lengths are rounded up to a multiple of this before their output cap is computed, so that
 #: inputs of nearby lengths share a cap (and a batch) without changing any result.
 CAP_BUCKET = 8
-
-
-def _is_oom(exc: BaseException) -> bool:
-    import torch
-
-    return isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower()
-
-
-def default_max_tokens(backend: str, device: str) -> int:
-    """Token budget per batch that measured fastest (``scripts/benchmark.py``) for backend and device."""
-    if device.startswith("cuda"):
-        return 16384
-    return 1024 if backend == "ctranslate2" else 2048
-
-
-class _Unit(NamedTuple):
-    """A unit of generation: a whole input text, or a clause group of an over-long one."""
-
-    ids: list[int]
-    text_index: int  # which unique input text it belongs to
-    sep: str  # the separator that followed it in the source ("" for a whole text)
-    first: bool  # the first unit of its text (progress counts each text once)
-    error: str | None = None  # why it cannot be generated at all
 
 
 class Translator:
@@ -116,8 +97,6 @@ class Translator:
         :class:`~fa2en.backends.Decoding` options (``do_sample``, ``length_penalty``, ...).
         ``max_tokens`` (padded source tokens per batch) defaults to what measured fastest.
         """
-        from fa2en.backends.hf import pick_device
-
         t0 = time.perf_counter()
         src = resolve(model)
         dev = pick_device(device)
@@ -127,8 +106,8 @@ class Translator:
         family = family_of(src, tokenizer)
         forced = family.configure(
             tokenizer,
-            src_lang or (preset and preset.src_lang),
-            tgt_lang or (preset and preset.tgt_lang),
+            src_lang or (preset.src_lang if preset else None),
+            tgt_lang or (preset.tgt_lang if preset else None),
         )
         settings = Decoding(num_beams=num_beams or generation.num_beams, forced_bos_token_id=forced)
         settings = Decoding(**{**settings.__dict__, **decoding})
@@ -197,7 +176,8 @@ class Translator:
 
         Empty or whitespace-only strings come back empty; identical inputs are translated once.
         ``progress`` is called with the number of input sentences each finished batch completes.
-        ``careful``: decode as :data:`~fa2en.interfaces.CAREFUL` says (for repairs).
+        ``careful``: decode for a repair (:meth:`~fa2en.backends.Decoding.careful`, and outputs
+        up to :data:`LONGER` times as long).
         """
         if careful:
             with self._careful():
@@ -216,7 +196,7 @@ class Translator:
         units = self._units(unique)
         weights = [counts[unique[u.text_index]] if u.first else 0 for u in units]
         results = self._run(units, progress, weights)
-        result = {unique[i]: r for i, r in self._join(units, results).items()}
+        result = {unique[i]: r for i, r in join_units(units, results).items()}
         self.stats.sentences += len(sentences)
         self.stats.failed += sum(1 for r in result.values() if r.error)
         self.stats.seconds += time.perf_counter() - t0
@@ -224,21 +204,9 @@ class Translator:
 
     @contextmanager
     def _careful(self) -> Iterator[None]:
-        """Decode with :data:`~fa2en.interfaces.CAREFUL` settings inside the block."""
+        """Decode carefully inside the block (:meth:`~fa2en.backends.Decoding.careful`)."""
         decoding, generation = self.backend.decoding, self.generation
-        self.backend.decoding = replace(
-            decoding,
-            num_beams=max(CAREFUL["min_beams"], decoding.num_beams),
-            no_repeat_ngram_size=CAREFUL["no_repeat_ngram_size"],
-            repetition_penalty=CAREFUL["repetition_penalty"],
-        )
-        factor = CAREFUL["length_factor"]
-        self.generation = replace(
-            generation,
-            max_length_a=generation.max_length_a * factor,
-            max_length_b=math.ceil(generation.max_length_b * factor),
-            max_new_tokens=math.ceil(generation.max_new_tokens * factor),
-        )
+        self.backend.decoding, self.generation = decoding.careful(), generation.longer(LONGER)
         try:
             yield
         finally:
@@ -263,31 +231,12 @@ class Translator:
                 scores[i] = value
         return scores
 
-    def _units(self, unique: list[str]) -> list[_Unit]:
-        """What to generate: each text whole, or split at clauses when it is over the input limit."""
-        units: list[_Unit] = []
-        limit = self.max_input_tokens
-        for u, (text, ids) in enumerate(zip(unique, self.encode(unique), strict=True)):
-            if len(ids) <= limit:
-                units.append(_Unit(ids, u, "", True))
-                continue
-            parts = split_long(text, lambda t: len(self.encode([t])[0]), limit)
-            log.info(
-                "input of %d tokens split into %d pieces (limit %d)", len(ids), len(parts), limit
-            )
-            encoded = self.encode([p for p, _ in parts])
-            for k, (part_ids, (_, sep)) in enumerate(zip(encoded, parts, strict=True)):
-                error = None
-                if len(part_ids) > limit:
-                    error = (
-                        f"a run of {len(part_ids)} tokens without spaces or clause breaks is longer "
-                        f"than the model takes ({limit} tokens)"
-                    )
-                units.append(_Unit(part_ids, u, sep, k == 0, error))
-        return units
+    def _units(self, unique: list[str]) -> list[Unit]:
+        """What to generate: each text whole, or split at clauses when over the input limit."""
+        return make_units(unique, self.encode, self.max_input_tokens)
 
     def _run(
-        self, units: list[_Unit], progress: Progress | None, weights: list[int]
+        self, units: list[Unit], progress: Progress | None, weights: list[int]
     ) -> list[Translation]:
         """Generate every unit in batches of one output cap each; return results in unit order."""
         results = [Translation("", error=u.error) for u in units]
@@ -333,16 +282,16 @@ class Translator:
             return list(zip(members, self.backend.generate(batch, cap), strict=True))
         except Exception as exc:  # noqa: BLE001 - a model error must not stop the other sentences
             if len(batch) == 1:
-                if _is_oom(exc):
-                    self._free_memory()
+                if is_oom(exc):
+                    free_memory()
                 reason = (
                     f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
                 )
                 log.warning("a sentence could not be translated: %s", reason)
                 return [(members[0], reason)]
             half = len(batch) // 2
-            if _is_oom(exc):
-                self._free_memory()
+            if is_oom(exc):
+                free_memory()
                 self.stats.oom_splits += 1
                 log.warning(
                     "out of memory on a batch of %d; retrying as %d + %d",
@@ -353,33 +302,6 @@ class Translator:
             return self._generate_safely(members[:half], batch[:half], cap) + self._generate_safely(
                 members[half:], batch[half:], cap
             )
-
-    @staticmethod
-    def _join(units: list[_Unit], results: list[Translation]) -> dict[int, Translation]:
-        """One :class:`Translation` per input text from the results of its units."""
-        parts: dict[int, list[tuple[_Unit, Translation]]] = defaultdict(list)
-        for unit, r in zip(units, results, strict=True):
-            parts[unit.text_index].append((unit, r))
-        joined = {}
-        for index, pairs in parts.items():
-            errors = [r.error for _, r in pairs if r.error]
-            if errors:
-                joined[index] = Translation("", error=errors[0])
-                continue
-            scores = [r.confidence for _, r in pairs if r.confidence is not None]
-            joined[index] = Translation(
-                join_pieces([r.text for _, r in pairs], [u.sep for u, _ in pairs]),
-                min(scores) if scores else None,
-                any(r.truncated for _, r in pairs),
-            )
-        return joined
-
-    @staticmethod
-    def _free_memory() -> None:
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
 
     def describe(self) -> dict[str, Any]:
         """Model, checkpoint fingerprint, family, engine, device and precision."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Protocol
 
 from fa2en.errors import ConfigError, Fa2enError, ModelNotFoundError
@@ -38,6 +38,12 @@ class Decoding:
     forced_bos_token_id: int | None = None
     #: further ``generate`` keyword arguments (transformers backend only)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def careful(self) -> Decoding:
+        """Decoding for a repair: at least 4 beams, no repeated trigram, a repetition penalty."""
+        return replace(
+            self, num_beams=max(4, self.num_beams), no_repeat_ngram_size=3, repetition_penalty=1.2
+        )
 
 
 class Hypothesis(NamedTuple):

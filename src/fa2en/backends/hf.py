@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fa2en.backends import Backend, BackendRequest, BackendSpec, Decoding, Hypothesis
-from fa2en.errors import ConfigError, DeviceUnavailableError
-
-#: ``--device`` values: auto, cpu, mps, cuda or cuda:N.
-DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+from fa2en.errors import ConfigError
 
 #: ``--dtype`` names the transformers backend understands, and their torch types.
 PRECISIONS = {
@@ -20,37 +16,6 @@ PRECISIONS = {
     "bfloat16": "bfloat16",
     "bf16": "bfloat16",
 }
-
-
-def check_device_name(device: str) -> str:
-    """``device`` if it is a valid device name, else a :class:`ConfigError` listing the forms."""
-    if not isinstance(device, str) or not DEVICE_PATTERN.fullmatch(device):
-        raise ConfigError(
-            f"--device: {device!r} is not a device; choose from auto, cpu, cuda, cuda:N, mps"
-        )
-    return device
-
-
-def pick_device(device: str = "auto") -> str:
-    """Resolve ``auto`` to CUDA, then Apple MPS, then CPU; check an explicit choice exists."""
-    import torch
-
-    check_device_name(device)
-    mps = bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "mps" if mps else "cpu"
-    if device.startswith("cuda"):
-        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        index = int(device.partition(":")[2] or 0)
-        if index >= count:
-            raise DeviceUnavailableError(
-                f"--device {device}: no such CUDA GPU here ({count} visible); use --device cpu or auto"
-            )
-    if device == "mps" and not mps:
-        raise DeviceUnavailableError(
-            "--device mps: Apple MPS is not available here; use --device cpu"
-        )
-    return device
 
 
 def pick_dtype(dtype: str, device: str) -> Any:
@@ -132,11 +97,12 @@ class TransformersBackend:
             out = self.model.generate(input_ids=ids, attention_mask=mask, **kwargs).tolist()
         # every row starts with the decoder start token; EOS, then padding, ends finished rows
         rows = [self._content(row[1:]) for row in out]
+        scores: list[float | None]
         if greedy:
             logp = torch.stack(steps.steps, 1).tolist() if steps.steps else [[] for _ in rows]
             scores = [self._mean(lp[:n]) for lp, (_, n) in zip(logp, rows, strict=True)]
         else:
-            scores = self.score(batch, [r for r, _ in rows])
+            scores = list(self.score(batch, [r for r, _ in rows]))
         return [Hypothesis(r, s) for (r, _), s in zip(rows, scores, strict=True)]
 
     def _content(self, row: list[int]) -> tuple[list[int], int]:

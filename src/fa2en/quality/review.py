@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -157,3 +157,21 @@ def write_review(outdir: Path, records: list[SegmentRecord]) -> None:
         for r in records:
             out.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
     (folder / "index.html").write_text(render_html(records), encoding="utf-8")
+
+
+def update_review(outdir: Path, records: list[SegmentRecord]) -> None:
+    """Write the review of the whole folder: earlier runs' records of other files, and these."""
+    path = outdir / REVIEW_DIR / "segments.jsonl"
+    redone = {r.file for r in records}
+    kept: list[SegmentRecord] = []
+    if path.is_file():
+        names = {f.name for f in fields(SegmentRecord)}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                data = json.loads(line)
+                record = SegmentRecord(**{k: v for k, v in data.items() if k in names})
+            except (ValueError, TypeError):
+                continue
+            if record.file not in redone:
+                kept.append(record)
+    write_review(outdir, kept + records)
