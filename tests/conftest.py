@@ -66,12 +66,12 @@ def memorizer(
 @pytest.fixture(scope="session")
 def toy_checkpoints(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, Path]:
     """Random-weight checkpoints of every real family, with tokenizers trained here."""
-    from fa2en.testing.toymodels import FAMILIES, build_checkpoint
+    from fa2en.testing.toymodels import TOY_FAMILIES, build_checkpoint
 
     fa = (data_dir / "tico19" / "dev.fa").read_text(encoding="utf-8").splitlines()[:200]
     en = (data_dir / "tico19" / "dev.en").read_text(encoding="utf-8").splitlines()[:200]
     root = tmp_path_factory.mktemp("toys")
-    return {fam: build_checkpoint(fam, fa + en, root / fam, vocab_size=600) for fam in FAMILIES}
+    return {fam: build_checkpoint(fam, fa + en, root / fam, vocab_size=600) for fam in TOY_FAMILIES}
 
 
 @pytest.fixture(autouse=True)

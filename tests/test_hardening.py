@@ -288,3 +288,41 @@ def test_translate_prints_no_library_noise(
     assert "Loading weights" not in run.stderr
     assert "max_new_tokens" not in run.stderr and "Token indices" not in run.stderr
     assert "files: 1 done" in run.stderr
+
+
+# -- presets and downloads ----------------------------------------------------------------------
+
+
+def test_own_presets_folder_adds_to_the_shipped_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fa2en.presets import PRESETS_ENV
+
+    monkeypatch.setenv(PRESETS_ENV, "")  # restored after the test (main adds --presets to it)
+    (tmp_path / "mine.yaml").write_text(
+        "name: my-news-model\nhub_id: org/my-news-model\nfamily: marian\nlicence: CC-BY-NC-4.0\n",
+        encoding="utf-8",
+    )
+    assert main(["--presets", str(tmp_path), "models"]) == 0
+    out = capsys.readouterr().out
+    assert "my-news-model" in out and "nllb-200-distilled-600M" in out
+    assert "CC-BY-NC-4.0 (non-commercial)" in out
+    (tmp_path / "bad.yaml").write_text(
+        "name: x\nhub_id: y\nfamily: marian\nsize: 3\n", encoding="utf-8"
+    )
+    assert main(["--presets", str(tmp_path), "models"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml: unknown preset key(s) size" in err
+
+
+def test_download_without_the_hub_is_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert main(["download", "m2m100_418M"]) == 3
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("fa2en: error: could not download facebook/m2m100_418M")
+        and err.count("\n") == 1
+    )
+    assert main(["download", "no-such-thing"]) == 2

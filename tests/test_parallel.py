@@ -102,3 +102,26 @@ def test_ray_matches_single_process(
     src, expected = single
     assert main(_args(src, tmp_path / "ray", memorizer, "--engine", "ray", "--workers", "2")) == 0
     assert _tree(tmp_path / "ray") == expected
+
+
+def test_a_batch_that_raises_fails_only_its_sentences(
+    memorizer: Path, memorized_pairs: list[tuple[str, str]]
+) -> None:
+    """A batch whose translation raises in a worker is reported; the pool and the rest go on."""
+    good = [fa for fa, _ in memorized_pairs[:3]]
+    pool = WorkerPool(
+        ["cpu"],
+        {"model": str(memorizer), "backend": "transformers", "num_beams": 1},
+        lambda texts: [1] * len(texts),  # the parent does not look at the items
+        threads_per_worker=1,
+        max_batch_size=1,
+    )
+    try:
+        # an item that is not a string makes the worker's translator raise TypeError
+        out = pool.translate_detailed([good[0], 5, good[1], good[2]])  # type: ignore[list-item]
+    finally:
+        pool.close()
+    assert out[1].text == "" and "TypeError" in (out[1].error or "")
+    assert [o.text for k, o in enumerate(out) if k != 1] == [en for _, en in memorized_pairs[:3]]
+    assert all(o.error is None for k, o in enumerate(out) if k != 1)
+    assert pool.stats.failed == 1 and not pool.report.died

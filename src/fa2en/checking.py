@@ -23,6 +23,7 @@ from typing import Any
 from fa2en.batching import split_clauses
 from fa2en.facts import FLAGS as FACT_FLAGS
 from fa2en.facts import Fact, FactRules, keep_facts
+from fa2en.facts.calendars import solar_year_of
 from fa2en.interfaces import SentenceTranslator, Translation
 from fa2en.quality import Candidate, Flag, QualityConfig, run_checks
 from fa2en.segment import Document
@@ -107,7 +108,8 @@ class Checker:
         """The checked sentences of each document, from the first translations in ``table``."""
         occurrences: list[_Occurrence] = []
         for doc in docs:
-            reader = self.settings.facts.reader() if self.settings.facts else None
+            year = solar_year_of(doc.date) if doc.date else None
+            reader = self.settings.facts.reader(year) if self.settings.facts else None
             for line, sentence in enumerate(doc.sentences, 1):
                 occurrences.append(
                     _Occurrence(sentence, reader.find(sentence, line) if reader else [])

@@ -132,6 +132,9 @@ def translate_parser(sub: Any) -> None:
         "--year", type=int, help="Solar Hijri year of dates written without one, e.g. 1395"
     )
     check.add_argument("--glossary", help="TSV style sheet: Persian, English, optional note")
+    check.add_argument(
+        "--date-field", help="JSONL field or TSV column with each record's date (completes years)"
+    )
     scale = p.add_argument_group("scale-out")
     scale.add_argument(
         "--threads", type=int, help="CPU threads (0: all; with --workers: per worker)"

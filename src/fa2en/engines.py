@@ -35,9 +35,9 @@ def token_counter(opts: JobOptions) -> Callable[[list[str]], list[int]]:
     """Source-token counts from the tokenizer alone (no weights): for dry runs and worker pools."""
     from fa2en.loading import family_of, load_tokenizer, resolve
 
-    src = resolve(opts.model)
-    tokenizer = load_tokenizer(src)
-    prefix = family_of(src, tokenizer).source_prefix
+    source = resolve(opts.model)
+    tokenizer = load_tokenizer(source)
+    prefix = family_of(source, tokenizer).source_prefix
     normalize = opts.normalizer() or (lambda t: " ".join(t.split()))
 
     def count(texts: list[str]) -> list[int]:

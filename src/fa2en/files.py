@@ -63,4 +63,10 @@ def load_task(task: FileTask, opts: JobOptions) -> None:
 
 def file_format(name: str, opts: JobOptions) -> Any:
     """The format object for ``name`` with the job's format options."""
-    return make_format(name, fields=opts.fields, column=opts.column, wrapped=opts.wrapped)
+    return make_format(
+        name,
+        fields=opts.fields,
+        column=opts.column,
+        wrapped=opts.wrapped,
+        date_field=opts.date_field,
+    )

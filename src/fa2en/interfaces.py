@@ -37,12 +37,6 @@ class Stats:
     out_tokens: int = 0
     oom_splits: int = 0
     failed: int = 0
-    seconds: float = 0.0
-
-    def add(self, other: Stats) -> None:
-        """Add ``other``'s counts to these."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 class SentenceTranslator(Protocol):

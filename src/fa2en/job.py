@@ -222,6 +222,8 @@ def _translate_wave(
         [d for t in loaded for d in t.docs],
         engine,
         progress.update if progress is not None else None,
+        opts.digits,
+        checker,
     )
     summary.translate_seconds += time.perf_counter() - t0
     summary.src_tokens += engine.stats.src_tokens - before[0]

@@ -55,9 +55,9 @@ def hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
-def local_only(src: ModelSource) -> bool:
-    """Whether ``src`` must be loaded without the network (a folder, offline mode, or no network)."""
-    if src.local or hub_offline():
+def local_only(source: ModelSource) -> bool:
+    """Whether ``source`` must be loaded without the network (a folder, offline mode, or no network)."""
+    if source.local or hub_offline():
         return True
     if not hub_reachable():
         log.warning("notice: the Hugging Face hub cannot be reached; using the local cache only")
@@ -107,9 +107,9 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSource:
     )
 
 
-def missing_model_message(src: ModelSource, error: Exception) -> str:
+def missing_model_message(source: ModelSource, error: Exception) -> str:
     """One message naming the missing model, why it cannot be had, and how to fetch it."""
-    local = models_dir() / (src.preset.name if src.preset else src.name.split("/")[-1])
+    local = models_dir() / (source.preset.name if source.preset else source.name.split("/")[-1])
     first_line = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
     if hub_offline():
         why = "the hub is offline (HF_HUB_OFFLINE=1)"
@@ -118,81 +118,83 @@ def missing_model_message(src: ModelSource, error: Exception) -> str:
     else:
         why = f"it could not be downloaded ({first_line})"
     return (
-        f"model {src.name!r} ({src.location}) is not available: it is not in {local}/ nor in the "
+        f"model {source.name!r} ({source.location}) is not available: it is not in {local}/ nor in the "
         f"Hugging Face cache, and {why}. Fetch it once on a machine with internet: "
-        f"'fa2en download {src.preset.name if src.preset else src.location}' "
+        f"'fa2en download {source.preset.name if source.preset else source.location}' "
         "(saves into models/), or pass --model /path/to/checkpoint."
     )
 
 
-def load_tokenizer(src: ModelSource) -> Any:
-    """The tokenizer of ``src`` (no weights loaded)."""
+def load_tokenizer(source: ModelSource) -> Any:
+    """The tokenizer of ``source`` (no weights loaded)."""
     from transformers import AutoTokenizer
 
     try:
         return AutoTokenizer.from_pretrained(
-            src.location,
-            local_files_only=local_only(src),
-            trust_remote_code=bool(src.preset and src.preset.trust_remote_code),
+            source.location,
+            local_files_only=local_only(source),
+            trust_remote_code=bool(source.preset and source.preset.trust_remote_code),
         )
     except (OSError, ValueError) as exc:
-        if src.local:
-            raise ModelNotFoundError(f"{src.location}: cannot load the tokenizer: {exc}") from exc
-        raise ModelNotFoundError(missing_model_message(src, exc)) from exc
+        if source.local:
+            raise ModelNotFoundError(
+                f"{source.location}: cannot load the tokenizer: {exc}"
+            ) from exc
+        raise ModelNotFoundError(missing_model_message(source, exc)) from exc
 
 
-def family_of(src: ModelSource, tokenizer: Any) -> Family:
-    """The model family of ``src``: its preset's, else read from its config and tokenizer class."""
-    if src.preset:
-        return family_named(src.preset.family)
+def family_of(source: ModelSource, tokenizer: Any) -> Family:
+    """The model family of ``source``: its preset's, else read from its config and tokenizer class."""
+    if source.preset:
+        return family_named(source.preset.family)
     from transformers import AutoConfig
 
     try:
-        config = AutoConfig.from_pretrained(src.location, local_files_only=local_only(src))
+        config = AutoConfig.from_pretrained(source.location, local_files_only=local_only(source))
     except (OSError, ValueError) as exc:
-        raise ModelNotFoundError(f"{src.location}: cannot read the model config: {exc}") from exc
+        raise ModelNotFoundError(f"{source.location}: cannot read the model config: {exc}") from exc
     if not getattr(config, "is_encoder_decoder", False):
         raise ModelNotFoundError(
-            f"{src.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
+            f"{source.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
         )
     return detect(config.model_type, type(tokenizer).__name__, tokenizer.get_vocab())
 
 
-def load_weights(src: ModelSource, device: str, dtype: Any) -> Any:
-    """Load the transformers seq2seq model of ``src`` onto ``device`` in ``dtype``, ready to generate."""
+def load_weights(source: ModelSource, device: str, dtype: Any) -> Any:
+    """Load the transformers seq2seq model of ``source`` onto ``device`` in ``dtype``, ready to generate."""
     from transformers import AutoModelForSeq2SeqLM
 
     try:
         model = AutoModelForSeq2SeqLM.from_pretrained(
-            src.location,
+            source.location,
             dtype=dtype,
             use_safetensors=None,
-            local_files_only=local_only(src),
-            trust_remote_code=bool(src.preset and src.preset.trust_remote_code),
+            local_files_only=local_only(source),
+            trust_remote_code=bool(source.preset and source.preset.trust_remote_code),
         )
     except (OSError, ValueError) as exc:
-        if src.local:
-            raise ModelNotFoundError(f"{src.location}: cannot load the model: {exc}") from exc
-        raise ModelNotFoundError(missing_model_message(src, exc)) from exc
+        if source.local:
+            raise ModelNotFoundError(f"{source.location}: cannot load the model: {exc}") from exc
+        raise ModelNotFoundError(missing_model_message(source, exc)) from exc
     return model.to(device).eval()
 
 
-def max_positions(src: ModelSource) -> int | None:
+def max_positions(source: ModelSource) -> int | None:
     """The model's position-table size (``max_position_embeddings``): no input or output may exceed it."""
     from transformers import AutoConfig
 
-    config = AutoConfig.from_pretrained(src.location, local_files_only=local_only(src))
+    config = AutoConfig.from_pretrained(source.location, local_files_only=local_only(source))
     value = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
     return int(value) if value else None
 
 
-def provenance(src: ModelSource) -> str:
+def provenance(source: ModelSource) -> str:
     """What identifies the checkpoint's content: a hash of a local folder, or the hub commit."""
     from transformers import AutoConfig
 
-    if src.local:
+    if source.local:
         from fa2en.fingerprint import content_fingerprint
 
-        return f"sha256:{content_fingerprint(Path(src.location))}"
-    config = AutoConfig.from_pretrained(src.location, local_files_only=local_only(src))
-    return f"hub:{src.location}@{getattr(config, '_commit_hash', None) or 'unknown'}"
+        return f"sha256:{content_fingerprint(Path(source.location))}"
+    config = AutoConfig.from_pretrained(source.location, local_files_only=local_only(source))
+    return f"hub:{source.location}@{getattr(config, '_commit_hash', None) or 'unknown'}"

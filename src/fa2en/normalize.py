@@ -111,14 +111,6 @@ class Normalizer:
         text = MULTI_SPACE.sub(" ", text)
         return text.strip() if self.one_line else text
 
-    @property
-    def signature(self) -> str:
-        """A short string naming the options, for manifests and reports."""
-        return (
-            f"digits:{self.digits}|diacritics:{'drop' if self.remove_diacritics else 'keep'}"
-            f"|arabic:{'fix' if self.arabic_letters else 'keep'}|oneline:{self.one_line}"
-        )
-
 
 DEFAULT = Normalizer()
 

@@ -61,6 +61,7 @@ class JobOptions:
     dates: str = "gregorian"
     year: int | None = None
     glossary: str | None = None
+    date_field: str | None = None
 
     def normalizer(self) -> Normalizer | None:
         """The normaliser these options ask for (``None``: ``--normalize false``)."""
@@ -84,6 +85,7 @@ class JobOptions:
                 "facts",
                 "dates",
                 "year",
+                "date_field",
             )
         }
         keep["glossary"] = _file_hash(self.glossary) if self.facts else None
@@ -222,6 +224,7 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "dates": _choice(_date_policies),
     "year": _int(1, optional=True),
     "glossary": _of(str, "a TSV file: Persian, English, note", optional=True),
+    "date_field": _of(str, "a JSONL field or TSV column holding each record's date", optional=True),
 }
 
 

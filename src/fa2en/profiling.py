@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -16,40 +18,31 @@ class Usage:
     peak_gpu_mb: float = 0.0
 
 
-class measure:  # noqa: N801 - used as a context manager, like a function
+@contextmanager
+def measure(interval: float = 0.005) -> Iterator[Usage]:
     """``with measure() as usage: ...`` fills ``usage`` with time and peak memory of the block."""
+    import psutil
+    import torch
 
-    def __init__(self, interval: float = 0.005) -> None:
-        import psutil
+    usage, process, stop = Usage(), psutil.Process(), threading.Event()
+    peak = [process.memory_info().rss]
 
-        self.usage = Usage()
-        self._proc = psutil.Process()
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._peak = 0
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss)
+            time.sleep(interval)
 
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self._peak = max(self._peak, self._proc.memory_info().rss)
-            time.sleep(self._interval)
-
-    def __enter__(self) -> Usage:
-        import torch
-
+    thread = threading.Thread(target=sample, daemon=True)
+    if torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()
+    t0 = time.perf_counter()
+    thread.start()
+    try:
+        yield usage
+    finally:
+        usage.seconds = time.perf_counter() - t0
+        stop.set()
+        thread.join()
+        usage.peak_rss_mb = max(peak[0], process.memory_info().rss) / 2**20
         if torch.cuda.is_available():
-            torch.cuda.reset_peak_memory_stats()
-        self._t0 = time.perf_counter()
-        self._thread.start()
-        return self.usage
-
-    def __exit__(self, *exc: object) -> None:
-        import torch
-
-        self.usage.seconds = time.perf_counter() - self._t0
-        self._stop.set()
-        self._thread.join()
-        self._peak = max(self._peak, self._proc.memory_info().rss)
-        self.usage.peak_rss_mb = self._peak / 2**20
-        if torch.cuda.is_available():
-            self.usage.peak_gpu_mb = torch.cuda.max_memory_allocated() / 2**20
+            usage.peak_gpu_mb = torch.cuda.max_memory_allocated() / 2**20

@@ -132,7 +132,6 @@ class RayTranslator:
         """
         import ray
 
-        t0 = time.perf_counter()
         uses = Counter(sentences)
         unique = list(uses)
         order = longest_first(self.count_tokens(unique)) if unique else []  # as in one process
@@ -171,7 +170,6 @@ class RayTranslator:
             if progress:
                 progress(sum(uses[s] for s in batch))
         self.stats.sentences += len(sentences)
-        self.stats.seconds += time.perf_counter() - t0
         return [done[s] for s in sentences]
 
     def _failed(

@@ -98,12 +98,12 @@ class Translator:
         ``max_tokens`` (padded source tokens per batch) defaults to what measured fastest.
         """
         t0 = time.perf_counter()
-        src = resolve(model)
+        source = resolve(model)
         dev = pick_device(device)
-        preset = src.preset
+        preset = source.preset
         generation = preset.generation if preset else GenerationDefaults()
-        tokenizer = load_tokenizer(src)
-        family = family_of(src, tokenizer)
+        tokenizer = load_tokenizer(source)
+        family = family_of(source, tokenizer)
         forced = family.configure(
             tokenizer,
             src_lang or (preset.src_lang if preset else None),
@@ -111,26 +111,26 @@ class Translator:
         )
         settings = Decoding(num_beams=num_beams or generation.num_beams, forced_bos_token_id=forced)
         settings = Decoding(**{**settings.__dict__, **decoding})
-        request = BackendRequest(src, tokenizer, family, dev, dtype, settings, threads)
-        engine = load_backend(backend, request)
+        request = BackendRequest(source, tokenizer, family, dev, dtype, settings, threads)
+        chosen = load_backend(backend, request)
         translator = cls(
             tokenizer,
-            engine,
+            chosen,
             family,
-            source=src,
+            source=source,
             generation=generation,
-            max_tokens=max_tokens or default_max_tokens(engine.name, dev),
+            max_tokens=max_tokens or default_max_tokens(chosen.name, dev),
             max_batch_size=max_batch_size,
             normalizer=normalizer,
-            positions=max_positions(src),
+            positions=max_positions(source),
         )
-        translator.fingerprint = provenance(src)
+        translator.fingerprint = provenance(source)
         translator.load_seconds = time.perf_counter() - t0
         log.info(
             "loaded %s (%s) %s in %.1fs",
-            src.name,
+            source.name,
             family.name,
-            engine.describe(),
+            chosen.describe(),
             translator.load_seconds,
         )
         return translator
@@ -189,7 +189,6 @@ class Translator:
             raise TypeError(
                 f"translate() expects strings; item {bad[0]} is {type(sentences[bad[0]]).__name__}"
             )
-        t0 = time.perf_counter()
         prepared = [self.prepare(s) for s in sentences]
         counts = Counter(p for p in prepared if p)
         unique = list(counts)
@@ -199,7 +198,6 @@ class Translator:
         result = {unique[i]: r for i, r in join_units(units, results).items()}
         self.stats.sentences += len(sentences)
         self.stats.failed += sum(1 for r in result.values() if r.error)
-        self.stats.seconds += time.perf_counter() - t0
         return [result[p] if p else Translation("") for p in prepared]
 
     @contextmanager
@@ -214,18 +212,18 @@ class Translator:
 
     def score(self, sources: Sequence[str], hypotheses: Sequence[str]) -> list[float]:
         """Mean log-probability per token of each hypothesis given its source (forced decoding)."""
-        src = self.encode([self.prepare(s) for s in sources])
+        src_ids = self.encode([self.prepare(s) for s in sources])
         tgt = [
             ids[:-1] if ids and ids[-1] == self.tokenizer.eos_token_id else ids
             for ids in self.tokenizer(text_target=list(hypotheses), add_special_tokens=True)[
                 "input_ids"
             ]
         ]
-        scores: list[float] = [0.0] * len(src)
-        for batch in make_batches([len(s) for s in src], self.max_tokens, self.max_batch_size):
+        scores: list[float] = [0.0] * len(src_ids)
+        for batch in make_batches([len(s) for s in src_ids], self.max_tokens, self.max_batch_size):
             for i, value in zip(
                 batch,
-                self.backend.score([src[i] for i in batch], [tgt[i] for i in batch]),
+                self.backend.score([src_ids[i] for i in batch], [tgt[i] for i in batch]),
                 strict=True,
             ):
                 scores[i] = value

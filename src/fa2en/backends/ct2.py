@@ -47,33 +47,34 @@ def compute_type_for(dtype: str, device: str) -> str:
     return name
 
 
-def checkpoint_dir(src: ModelSource) -> Path:
-    """The local folder of ``src`` (a hub model is looked up in, or fetched into, the HF cache)."""
-    if src.local:
-        return Path(src.location)
+def checkpoint_dir(source: ModelSource) -> Path:
+    """The local folder of ``source`` (a hub model is looked up in, or fetched into, the HF cache)."""
+    if source.local:
+        return Path(source.location)
     from huggingface_hub import list_repo_files, snapshot_download
 
     try:
-        if local_only(src):
-            return Path(snapshot_download(src.location, local_files_only=True))
+        if local_only(source):
+            return Path(snapshot_download(source.location, local_files_only=True))
         patterns = checkpoint_patterns(
-            list_repo_files(src.location), bool(src.preset and src.preset.trust_remote_code)
+            list_repo_files(source.location),
+            bool(source.preset and source.preset.trust_remote_code),
         )
-        return Path(snapshot_download(src.location, allow_patterns=patterns))
+        return Path(snapshot_download(source.location, allow_patterns=patterns))
     except Exception as exc:  # noqa: BLE001 - the hub raises many kinds
-        raise ModelNotFoundError(missing_model_message(src, exc)) from exc
+        raise ModelNotFoundError(missing_model_message(source, exc)) from exc
 
 
-def convert(src: ModelSource, quantization: str) -> Path:
-    """The CTranslate2 conversion of ``src`` at ``quantization``, made once and cached.
+def convert(source: ModelSource, quantization: str) -> Path:
+    """The CTranslate2 conversion of ``source`` at ``quantization``, made once and cached.
 
     Processes converting the same checkpoint at once take turns (a file lock); the ones that wait
     find the conversion made and use it.
     """
     import ctranslate2
 
-    folder = checkpoint_dir(src)
-    name = (src.preset.name if src.preset else folder.name).replace("/", "--")
+    folder = checkpoint_dir(source)
+    name = (source.preset.name if source.preset else folder.name).replace("/", "--")
     target = models_dir() / ".ct2" / f"{name}-{quantization}-{content_fingerprint(folder)}"
     if (target / "model.bin").is_file():
         return target

@@ -5,11 +5,13 @@ Hijri, Umm al-Qura)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import jdatetime
 from hijridate import Hijri
 
 from fa2en.facts.base import GAP
+from fa2en.normalize import DIGITS_TO_ASCII as DIGITS
 
 #: The English month names (not the locale's: output is the same on every machine).
 GREGORIAN_MONTHS = (
@@ -119,3 +121,21 @@ def years_text(first: dt.date, last: dt.date) -> str:
     if first.year // 100 == last.year // 100:
         return f"{first.year}–{last.year % 100:02d}"
     return f"{first.year}–{last.year}"
+
+
+#: A date as a record field may give it: year, month and day, in any digits, with - / or . between.
+RECORD_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def solar_year_of(value: str) -> int | None:
+    """The Solar Hijri year of a record's date: ``1395/06/19`` or ``2016-09-09`` (None: unknown)."""
+    found = RECORD_DATE.search(value.translate(DIGITS))
+    if found is None:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    try:
+        if year >= 1700:  # a Gregorian date
+            return int(jdatetime.date.fromgregorian(date=dt.date(year, month, day)).year)
+        return year if jdatetime.date(year, month, day) else None
+    except ValueError:
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fa2en.errors import InputFileError
@@ -41,6 +41,7 @@ class _Record:
     number: int
     line: str
     targets: dict[str, str]  # the named fields this record has (in --fields order) -> value
+    date: str | None = None  # the value of the --date-field, if the record has it
 
 
 @register_format("jsonl", extensions=(".jsonl", ".ndjson"))
@@ -56,6 +57,8 @@ class JsonLines:
 
     fields: Sequence[str] = ("text",)
     wrapped: bool | None = None
+    #: a field holding the record's date (its year completes dates written without one)
+    date_field: str | None = None
 
     def _records(self, text: str) -> Iterator[_Record | str]:
         """Each line: a record, or the line itself when blank."""
@@ -79,7 +82,8 @@ class JsonLines:
                     raise InputFileError(
                         f"line {number}: field {f!r} is {type(value).__name__}, not a string"
                     )
-            yield _Record(number, line, targets)
+            date = obj.get(self.date_field) if self.date_field else None
+            yield _Record(number, line, targets, str(date) if date is not None else None)
 
     def _checked_records(self, text: str) -> list[_Record | str]:
         records = list(self._records(text))
@@ -99,7 +103,10 @@ class JsonLines:
         for r in self._checked_records(text):
             if isinstance(r, _Record):
                 docs += [
-                    segment_document(value, wrapped=self.wrapped, markdown=False, protect=True)
+                    replace(
+                        segment_document(value, wrapped=self.wrapped, markdown=False, protect=True),
+                        date=r.date,
+                    )
                     for value in r.targets.values()
                 ]
         return docs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fa2en.errors import InputFileError
 from fa2en.formats.registry import register_format
@@ -19,6 +19,8 @@ class TabSeparated:
     """
 
     column: str = "text"
+    #: a column holding the row's date (its year completes dates written without one)
+    date_field: str | None = None
     wrapped: bool | None = None
 
     def _index(self, header: str) -> int:
@@ -38,9 +40,21 @@ class TabSeparated:
         column = self._index(lines[header]) if header < len(lines) else -1
         return lines, header, column
 
+    def _date_column(self, header: str) -> int:
+        """The index of the ``date_field`` column (-1 when none is asked for)."""
+        if self.date_field is None:
+            return -1
+        names = header.rstrip("\r").split("\t")
+        if self.date_field not in names:
+            raise InputFileError(
+                f"no column {self.date_field!r} for --date-field (columns: {', '.join(names)})"
+            )
+        return names.index(self.date_field)
+
     def parse(self, text: str) -> list[Document]:
         """One document per data row's cell in the column."""
         lines, header, col = self._rows(text)
+        dates = self._date_column(lines[header]) if header < len(lines) else -1
         docs = []
         for number, line in enumerate(lines[header + 1 :], header + 2):
             if not line.strip():
@@ -50,9 +64,8 @@ class TabSeparated:
                 raise InputFileError(
                     f"line {number}: {len(cells)} columns, but {self.column!r} is column {col + 1}"
                 )
-            docs.append(
-                segment_document(cells[col], wrapped=self.wrapped, markdown=False, protect=True)
-            )
+            doc = segment_document(cells[col], wrapped=self.wrapped, markdown=False, protect=True)
+            docs.append(replace(doc, date=cells[dates] if 0 <= dates < len(cells) else None))
         return docs
 
     def render(self, text: str, docs: list[Document], rebuilt: list[str]) -> str:

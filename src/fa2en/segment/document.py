@@ -41,6 +41,8 @@ class Document:
     wrap_width: int | None = None
     #: blocks that are table cells: rebuilt in place, never refilled to ``wrap_width``
     cell_blocks: frozenset[int] = frozenset()
+    #: the document's own date as its record gives it (``--date-field``), for dates without a year
+    date: str | None = None
 
     @property
     def text(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-FAMILIES = ("marian", "nllb", "m2m100", "mbart50", "mt5", "madlad")
+TOY_FAMILIES = ("marian", "nllb", "m2m100", "mbart50", "mt5", "madlad")
 
 #: MADLAD-400's target-language tags (a few of its 419): whole vocabulary pieces, as in the real model.
 MADLAD_TAGS = ("<2en>", "<2fa>", "<2de>", "<2fr>", "<2ar>")
@@ -122,7 +122,7 @@ def build_tokenizer(family: str, texts: Sequence[str], vocab_size: int = 800) ->
             p for p in pieces if p[0] not in SPECIALS
         ]
         return tf.T5Tokenizer(vocab=pieces, extra_ids=0)
-    raise ValueError(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}")
+    raise ValueError(f"unknown family {family!r}; choose from {', '.join(TOY_FAMILIES)}")
 
 
 def vocab_size_of(tokenizer: Any) -> int:
@@ -198,7 +198,7 @@ def build_model(family: str, tokenizer: Any, **dims: int) -> Any:
             **t5, feed_forward_proj="gated-gelu", tie_word_embeddings=False, initializer_factor=5.0
         )
         return tf.T5ForConditionalGeneration(cfg)
-    raise ValueError(f"unknown family {family!r}; choose from {', '.join(FAMILIES)}")
+    raise ValueError(f"unknown family {family!r}; choose from {', '.join(TOY_FAMILIES)}")
 
 
 def build_checkpoint(
