@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             for name, kind, load, n in order:
                 rows.append(measure(name, kind, load, sentences[:n]))
+                print(f"  measured {name}: {rows[-1].sent_s:.2f} sentences/s", flush=True)
         rows = best_of(rows)
         base = best_baseline(rows)
         print(f"\nbeam {beams}: baseline = {base.method} ({base.sent_s:.2f} sentences/s)")
