@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from fa2en.backends.hf import pick_device
+    from fa2en.devices import pick_device
 
     if args.threads:
         torch.set_num_threads(args.threads)
