@@ -34,7 +34,7 @@ LONGER = 1.5
 
 #: Input lengths are rounded up to a multiple of this before their output cap is computed, so that
 #: inputs of nearby lengths share a cap (and a batch) without changing any result.
-CAP_BUCKET = 8
+CAP_BUCKET = 16
 
 
 class Translator:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from num2words import num2words
 
@@ -121,7 +122,7 @@ def _slipped(a: str, b: str) -> bool:
     return all(c in rest for c in short)
 
 
-def _same_day_other_spelling(wanted: tuple[object, ...], said: tuple[object, ...]) -> bool:
+def _same_day_other_spelling(wanted: tuple[Any, ...], said: tuple[Any, ...]) -> bool:
     """A Solar Hijri date in the English that is the wanted Gregorian day (its year or a guess)."""
     _, _, year, month, day = wanted
     if said[1] != "solar" or year is None or day is None or said[4] is None:
@@ -133,7 +134,7 @@ def _same_day_other_spelling(wanted: tuple[object, ...], said: tuple[object, ...
                 year,
                 month,
                 day,
-            ):  # type: ignore[arg-type]
+            ):
                 return True
         except ValueError:
             continue
@@ -158,9 +159,9 @@ def similar(wanted: tuple[object, ...], said: Mention) -> bool:
     return False
 
 
-def _number_words(value: object, english: str, busy: list[tuple[int, int]]) -> list[Mention]:
+def _number_words(value: Any, english: str, busy: list[tuple[int, int]]) -> list[Mention]:
     """Spans of ``english`` that write ``value`` in words (``twenty-four``)."""
-    number = int(value) if value == int(value) else float(value)  # type: ignore[call-overload]
+    number = int(value) if value == int(value) else float(value)
     try:
         words = [w for w in re.findall(r"[a-z]+", num2words(number)) if w != "and"]
     except (TypeError, ValueError, OverflowError, NotImplementedError):

@@ -73,7 +73,9 @@ def amount_english(amount: str) -> str:
         return parts[0][0].replace("/", ".").replace("،", ",")
     if len(parts) == 1 and SCALE_WORDS[parts[0][1]] in SCALE_ENGLISH:
         return f"{parts[0][0].replace('/', '.')} {SCALE_ENGLISH[SCALE_WORDS[parts[0][1]]]}"
-    return grouped(sum(number_value(n) * SCALE_WORDS.get(s or "", 1) for n, s in parts))
+    return grouped(
+        sum((number_value(n) * SCALE_WORDS.get(s or "", 1) for n, s in parts), Decimal(0))
+    )
 
 
 def number_english(match: re.Match[str]) -> str:

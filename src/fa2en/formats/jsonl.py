@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,8 +11,6 @@ from fa2en.errors import InputFileError
 from fa2en.formats.registry import register_format
 from fa2en.segment import Document, segment_document
 
-#: JSON insignificant whitespace.
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
@@ -24,16 +21,23 @@ def value_spans(line: str) -> dict[str, tuple[int, int]]:
     occurrence, the one JSON readers keep.
     """
     spans: dict[str, tuple[int, int]] = {}
-    pos = _JSON_SPACE.match(line, _JSON_SPACE.match(line).end() + 1).end()  # past "{"
+    pos = _skip_space(line, _skip_space(line, 0) + 1)  # past "{"
     while line[pos] != "}":
         key, pos = json.decoder.scanstring(line, pos + 1)  # type: ignore[attr-defined]
-        start = _JSON_SPACE.match(line, _JSON_SPACE.match(line, pos).end() + 1).end()  # past ":"
+        start = _skip_space(line, _skip_space(line, pos) + 1)  # past ":"
         _, end = _DECODER.raw_decode(line, start)
         spans[key] = (start, end)
-        pos = _JSON_SPACE.match(line, end).end()
+        pos = _skip_space(line, end)
         if line[pos] == ",":
-            pos = _JSON_SPACE.match(line, pos + 1).end()
+            pos = _skip_space(line, pos + 1)
     return spans
+
+
+def _skip_space(line: str, pos: int) -> int:
+    """The position of the first character at or after ``pos`` that is not JSON whitespace."""
+    while pos < len(line) and line[pos] in " \t\n\r":
+        pos += 1
+    return pos
 
 
 @dataclass(frozen=True)

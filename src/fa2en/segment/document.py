@@ -104,7 +104,8 @@ class Document:
                     parts.append(next(it))
                 i += 1
             trailing = segs[i - 1].text if segs[i - 1].kind == "space" else ""
-            out.append(textwrap.fill(" ".join(p for p in parts if p), self.wrap_width) + trailing)
+            width = self.wrap_width or 80
+            out.append(textwrap.fill(" ".join(p for p in parts if p), width) + trailing)
         return "".join(out)
 
 

@@ -74,9 +74,7 @@ def _spm_pieces(model: Path) -> list[tuple[str, float]]:
     return [(sp.id_to_piece(i), sp.get_score(i)) for i in range(sp.get_piece_size())]
 
 
-def _train_bpe(
-    texts: Sequence[str], vocab_size: int
-) -> tuple[dict[str, int], list[tuple[str, str]]]:
+def _train_bpe(texts: Sequence[str], vocab_size: int) -> tuple[dict[str, int], list[Any]]:
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
@@ -86,7 +84,9 @@ def _train_bpe(
     )
     tok.train_from_iterator(list(texts), trainer)
     data = json.loads(tok.to_str())["model"]
-    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in data["merges"]]
+    merges: list[Any] = [
+        tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in data["merges"]
+    ]
     return data["vocab"], merges
 
 
@@ -104,8 +104,8 @@ def build_tokenizer(family: str, texts: Sequence[str], vocab_size: int = 800) ->
     spm_file = train_sentencepiece(texts, work / "sp", vocab_size, tags)
     if family == "marian":
         # OPUS-MT layout: </s>=0, <unk>=1, the pieces, and <pad> last (CTranslate2 relies on it).
-        pieces = [p for p, _ in _spm_pieces(spm_file) if p not in SPECIALS]
-        vocab = {tok: i for i, tok in enumerate(["</s>", "<unk>", *pieces, "<pad>"])}
+        names = [p for p, _ in _spm_pieces(spm_file) if p not in SPECIALS]
+        vocab = {tok: i for i, tok in enumerate(["</s>", "<unk>", *names, "<pad>"])}
         (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         return tf.MarianTokenizer(str(spm_file), str(spm_file), str(work / "vocab.json"))
     if family == "m2m100":
@@ -117,9 +117,9 @@ def build_tokenizer(family: str, texts: Sequence[str], vocab_size: int = 800) ->
     if family == "mbart50":
         return tf.MBart50Tokenizer(vocab=_spm_pieces(spm_file), src_lang="fa_IR", tgt_lang="en_XX")
     if family in ("mt5", "madlad"):  # T5 layout: <pad>=0, </s>=1, <unk>=2, then the pieces
-        pieces = [(p, s) for p, s in _spm_pieces(spm_file) if p != "<s>"]
-        pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
-            p for p in pieces if p[0] not in SPECIALS
+        scored = [(p, s) for p, s in _spm_pieces(spm_file) if p != "<s>"]
+        pieces: list[Any] = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
+            p for p in scored if p[0] not in SPECIALS
         ]
         return tf.T5Tokenizer(vocab=pieces, extra_ids=0)
     raise ValueError(f"unknown family {family!r}; choose from {', '.join(TOY_FAMILIES)}")
@@ -158,6 +158,7 @@ def build_model(family: str, tokenizer: Any, **dims: int) -> Any:
         "attention_dropout": 0.0,
         "activation_dropout": 0.0,
     }
+    cfg: Any
     if family == "marian":
         cfg = tf.MarianConfig(
             **common,
@@ -194,9 +195,8 @@ def build_model(family: str, tokenizer: Any, **dims: int) -> Any:
         # MADLAD-400 is a plain T5 (model_type "t5") with gated-GELU and untied output embeddings.
         # At T5's default initialisation scale random weights generate only <pad>; at 5x each input
         # gets an output of its own, so a test can tell outputs apart (and see them misordered).
-        cfg = tf.T5Config(
-            **t5, feed_forward_proj="gated-gelu", tie_word_embeddings=False, initializer_factor=5.0
-        )
+        options: dict[str, Any] = {"tie_word_embeddings": False, "initializer_factor": 5.0}
+        cfg = tf.T5Config(**t5, feed_forward_proj="gated-gelu", **options)
         return tf.T5ForConditionalGeneration(cfg)
     raise ValueError(f"unknown family {family!r}; choose from {', '.join(TOY_FAMILIES)}")
 
@@ -267,7 +267,7 @@ def train_memorizer(
 
 def build_shaped(shape: str, texts: Sequence[str], out: Path) -> Path:
     """A random-weight checkpoint of a real model shape (see :data:`SHAPES`) in ``out``."""
-    dims = dict(SHAPES[shape])
-    family = dims.pop("family")
-    vocab = dims.pop("vocab_size")
+    dims: dict[str, Any] = dict(SHAPES[shape])
+    family = str(dims.pop("family"))
+    vocab = int(dims.pop("vocab_size"))
     return build_checkpoint(family, texts, out, vocab_size=vocab, max_positions=1024, **dims)
