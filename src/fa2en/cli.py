@@ -312,7 +312,6 @@ def main(argv: list[str] | None = None) -> int:
             p for p in (str(args.presets), os.environ.get(PRESETS_ENV)) if p
         )
     signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `fa2en models | head` ends quietly
     try:
         from fa2en.evaluate.cli import cmd_eval
 
@@ -346,10 +345,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def entry() -> int:
+    """The ``fa2en`` console command: :func:`main`, ending quietly when its output pipe closes."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `fa2en models | head`
+    return main()
+
+
 def _interrupt(signum: int, frame: Any) -> None:
     """SIGTERM behaves like Ctrl-C: the job stops cleanly and keeps what it finished."""
     raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())
