@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fa2en.evaluate.documents import DOCUMENT_METRIC, worst
+from fa2en.evaluate.flags import BAD_CHRF
 from fa2en.evaluate.metrics import METRICS
 from fa2en.evaluate.published import ADVICE
 from fa2en.evaluate.run import Row
@@ -59,6 +60,22 @@ def results_json(rows: Sequence[Row], notes: Sequence[str]) -> dict:
     return {"results": [r.as_json() for r in rows], "notes": list(notes)}
 
 
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def flag_cells(flags: dict | None) -> list[str]:
+    """The table cells of a row's flag quality: flagged lines (top reasons), P / R, Spearman ρ."""
+    if flags is None:
+        return ["-", "-", "-"]
+    top = ", ".join(f"{name} {n}" for name, n in list(flags["by_flag"].items())[:3])
+    return [
+        f"{flags['flagged']} of {flags['lines']}" + (f" ({top})" if top else ""),
+        f"{_share(flags['precision'])} / {_share(flags['recall'])} ({flags['bad']} bad)",
+        _share(flags["spearman_confidence_chrf"]),
+    ]
+
+
 def table(rows: Sequence[Row], testset: str) -> str:
     """A Markdown table of one test set: systems as rows, metrics with CIs and p-values, speed."""
     subset = [r for r in rows if r.testset == testset]
@@ -72,6 +89,9 @@ def table(rows: Sequence[Row], testset: str) -> str:
         "out tok/s",
         "peak MB",
         "device",
+        "flagged",
+        f"flag P / R (chrF < {BAD_CHRF:g})",
+        "ρ(confidence, chrF)",
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in subset:
@@ -90,6 +110,7 @@ def table(rows: Sequence[Row], testset: str) -> str:
             f"{s['output_tokens_per_second']:.0f}" if s else "-",
             f"{max(s['peak_rss_mb'], s['peak_gpu_mb']):.0f}" if s else "-",
             f"{s['device']} {s['precision']} ({s['backend']})" if s else "-",
+            *flag_cells(r.flags),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -103,6 +124,9 @@ def report_md(rows: Sequence[Row], notes: Sequence[str]) -> str:
         out += [f"## {ts} ({first.lines} lines)", "", table(rows, ts), ""]
     out += [
         "`*`: significantly different from the baseline (p < 0.05). ± is the 95% bootstrap confidence interval.",
+        f"flagged: lines fa2en's quality checks flag (models: without repair); P / R: precision and "
+        f"recall of flagged against bad lines (sentence chrF < {BAD_CHRF:g}); ρ: Spearman rank "
+        "correlation of the model's confidence with sentence chrF (models only).",
     ]
     scored = dict.fromkeys(m for r in rows for m in r.scores if m in METRICS)
     lower = [METRICS[m].label for m in scored if not METRICS[m].higher_is_better]

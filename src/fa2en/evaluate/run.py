@@ -18,6 +18,7 @@ from typing import Any
 from fa2en.errors import Fa2enError
 from fa2en.evaluate.data import TestSet, read_lines
 from fa2en.evaluate.documents import DOCUMENT_METRIC, document_scores
+from fa2en.evaluate.flags import LineChecks, check_documents, check_lines, flag_quality
 from fa2en.evaluate.metrics import (
     METRICS,
     SIGNIFICANCE_TESTS,
@@ -27,9 +28,9 @@ from fa2en.evaluate.metrics import (
     Significance,
 )
 from fa2en.evaluate.published import Comparison, compare
-from fa2en.interfaces import SentenceTranslator
 from fa2en.pipeline import parse_lines, translate_documents
 from fa2en.profiling import measure
+from fa2en.quality import QualityConfig, load_quality_config
 
 log = logging.getLogger("fa2en.eval")
 DEFAULT_SIGNIFICANCE = Significance()
@@ -78,6 +79,9 @@ class Row:
     published: Comparison | None = None
     #: per-document scores (``DOCUMENT_METRIC``), for test sets with document ids
     documents: dict[str, float] = field(default_factory=dict)
+    #: how well the quality flags find bad lines (:func:`~fa2en.evaluate.flags.flag_quality`);
+    #: None when the test set has no sources to check against
+    flags: dict[str, Any] | None = None
 
     def add(self, metric: str, scored: MetricScore) -> None:
         """Record one metric's score, CI, signature and (against a baseline) p-value."""
@@ -104,6 +108,7 @@ class Row:
             "documents": {"metric": DOCUMENT_METRIC.name, "scores": self.documents}
             if self.documents
             else None,
+            "flags": self.flags,
         }
 
 
@@ -129,22 +134,23 @@ def check_hypotheses(
     return hyps
 
 
-def translate_lines(translator: SentenceTranslator, lines: Sequence[str]) -> list[str]:
-    """Translate test-set lines as ``fa2en translate`` translates files: each line a document.
+def run_model(
+    translator: Any, ts: TestSet, quality: QualityConfig | None = None
+) -> tuple[list[str], dict[str, Any], LineChecks | None]:
+    """Translate a test set with ``translator``: the outputs, speed figures and (with ``quality``)
+    each line's flags and confidence.
 
-    A line with a sentence the model could not translate comes back empty (and scores as such).
+    Lines are translated as ``fa2en translate`` translates files: each line a document. A line with
+    a sentence the model could not translate comes back empty (and scores as such). The checks run
+    after the timed translation and repair nothing, so the flags describe the outputs scored.
     """
-    results = translate_documents(parse_lines(lines), translator)
-    return [" ".join((r.text or "").split()) for r in results]
-
-
-def run_model(translator: Any, ts: TestSet) -> tuple[list[str], dict[str, Any]]:
-    """Translate a test set with ``translator``; return the outputs and the speed figures."""
     if not ts.src:
         raise Fa2enError(f"test set {ts.name!r} has no sources; a model cannot be run on it")
     before_src, before_out = translator.stats.src_tokens, translator.stats.out_tokens
+    docs = parse_lines(ts.src)
     with measure() as usage:
-        hyps = translate_lines(translator, ts.src)
+        results = translate_documents(docs, translator)
+    hyps = [" ".join((r.text or "").split()) for r in results]
     src_tok = translator.stats.src_tokens - before_src
     out_tok = translator.stats.out_tokens - before_out
     info = translator.describe()
@@ -160,7 +166,7 @@ def run_model(translator: Any, ts: TestSet) -> tuple[list[str], dict[str, Any]]:
         "precision": info.get("precision"),
         "backend": info.get("backend"),
     }
-    return hyps, speed
+    return hyps, speed, check_documents(docs, results, quality) if quality is not None else None
 
 
 def evaluate(
@@ -185,14 +191,22 @@ def evaluate(
     metrics: dict[str, Metric] = {n: METRICS[n]() for n in metric_names}  # one instance per run
     notes: list[str] = []
     speeds: dict[tuple[str, str], dict[str, Any]] = {}
+    checks: dict[tuple[str, str], LineChecks | None] = {}
     for sys_ in systems:
         if sys_.model is None:
             continue
         translator = load_translator(sys_.model)
+        quality = load_quality_config(sys_.model)
         for ts in testsets:
             t0 = time.perf_counter()
-            hyps[(ts.name, sys_.name)], speeds[(ts.name, sys_.name)] = run_model(translator, ts)
+            key = (ts.name, sys_.name)
+            hyps[key], speeds[key], checks[key] = run_model(translator, ts, quality)
             log.info("translated %s with %s in %.1fs", ts.name, sys_.name, time.perf_counter() - t0)
+    for ts in testsets:  # existing outputs: checked without a model (no confidence)
+        for sys_ in systems:
+            if sys_.hyp_file is not None and ts.src:
+                key = (ts.name, sys_.name)
+                checks[key] = check_lines(ts.src, hyps[key], load_quality_config())
     rows = []
     # the baseline first, as Metric.score takes them
     ordered = [base, *(n for n in names if n != base)]
@@ -223,5 +237,8 @@ def evaluate(
             row.published = compare(sys_.preset_name, ts.name, row.scores)
             if ts.documents:
                 row.documents = document_scores(outputs[sys_.name], ts)
+            line_checks = checks.get((ts.name, sys_.name))
+            if line_checks is not None:
+                row.flags = flag_quality(line_checks, outputs[sys_.name], ts.ref)
             rows.append(row)
     return rows, hyps, notes

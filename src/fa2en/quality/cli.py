@@ -44,12 +44,16 @@ def add_parser(subparsers: Any) -> None:
 def model_confidences(
     model: str, device: str | None, sources: Sequence[str], hypotheses: Sequence[str]
 ) -> list[float]:
-    """SEAM (lead): forced-decoding mean token log-probability of each hypothesis under ``model``."""
-    from fa2en import Translator
+    """Forced-decoding mean token log-probability of each hypothesis under ``model``.
+
+    The model is loaded as ``fa2en translate`` loads it (backend ``auto``: CTranslate2's
+    ``score_batch`` where it runs, else transformers teacher forcing).
+    """
+    from fa2en.translator import Translator
 
     translator = Translator.load(model, device or "auto")
     try:
-        return list(translator.score(sources, hypotheses))  # to be added to Translator
+        return translator.score(sources, hypotheses)
     finally:
         translator.close()
 

@@ -14,6 +14,9 @@ from functools import lru_cache
 
 from num2words import num2words
 
+from fa2en.facts.base import fold
+from fa2en.facts.dates import DATE_RULES
+
 #: every digit a Persian or English text may use, mapped to ASCII
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -52,9 +55,30 @@ def _values(number: str, magnitude: str | None) -> frozenset[float]:
     return frozenset({value, value * scale} if scale else {value})
 
 
+#: the one date form of :mod:`fa2en.facts` whose numbers an English translation writes as they are
+KEPT_DATES = {"gregorian day month [year]"}
+#: every other date form (Solar and Lunar Hijri days, months and years, numeric dates): a
+#: translation converts it (``۱۹ شهریور ۱۳۹۵`` -> ``9 September 2016``), so its digits are not
+#: compared here; the ``date`` flag of the facts stage checks those dates
+CONVERTED_DATES = tuple(rule.pattern for rule in DATE_RULES if rule.name not in KEPT_DATES)
+
+
+def without_converted_dates(text: str) -> str:
+    """``text`` with the dates a translation converts blanked out (same length)."""
+    folded = fold(text)  # character for character: offsets hold in ``text``
+    for pattern in CONVERTED_DATES:
+        for m in pattern.finditer(folded):
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
 def source_numbers(text: str) -> list[tuple[str, frozenset[float]]]:
-    """Each number of a Persian text: its spelling and the values an output may show it as."""
+    """Each number of a Persian text, outside converted dates: its spelling and the values an
+    output may show it as."""
     ascii_text = text.translate(DIGITS)
+    if not any(c.isdigit() for c in ascii_text):
+        return []
+    ascii_text = without_converted_dates(ascii_text)
     found = []
     for m in SOURCE_NUMBER.finditer(ascii_text):
         number = re.sub("[٬،,]", "", m.group(1))
