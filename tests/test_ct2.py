@@ -64,7 +64,7 @@ def test_auto_prefers_ctranslate2(memorizer: Path) -> None:
 def test_conversion_is_cached_and_redone_when_the_checkpoint_changes(
     memorizer: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fa2en import fingerprint as ct2
+    from fa2en.backends import ct2
 
     model = tmp_path / "model"
     shutil.copytree(memorizer, model)
@@ -192,12 +192,12 @@ def test_concurrent_conversions_take_turns(
 def test_content_fingerprint_follows_contents_not_times(
     toy_checkpoints: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fa2en import fingerprint as ct2
+    from fa2en import fingerprint
 
     model = tmp_path / "model"
     shutil.copytree(toy_checkpoints["marian"], model)
-    first = ct2.content_fingerprint(model)
-    assert ct2.content_fingerprint(shutil.copytree(model, tmp_path / "copy")) == first
+    first = fingerprint.content_fingerprint(model)
+    assert fingerprint.content_fingerprint(shutil.copytree(model, tmp_path / "copy")) == first
 
     reads: list[str] = []
     real = hashlib.file_digest
@@ -206,12 +206,12 @@ def test_content_fingerprint_follows_contents_not_times(
         reads.append(Path(f.name).name)
         return real(f, digest)
 
-    monkeypatch.setattr(ct2.hashlib, "file_digest", counting)
-    assert ct2.content_fingerprint(model) == first and reads == []  # cached: nothing read again
+    monkeypatch.setattr(fingerprint.hashlib, "file_digest", counting)
+    assert fingerprint.content_fingerprint(model) == first and reads == []  # cached: nothing read again
     os.utime(model / "config.json", ns=(10**18, 10**18))  # only the time changes
-    assert ct2.content_fingerprint(model) == first and reads == ["config.json"]
+    assert fingerprint.content_fingerprint(model) == first and reads == ["config.json"]
     (model / "README.md").write_text("not part of the checkpoint", encoding="utf-8")
-    assert ct2.content_fingerprint(model) == first
+    assert fingerprint.content_fingerprint(model) == first
 
     weights = next(model.glob("*.safetensors"))
     st = weights.stat()
@@ -219,7 +219,7 @@ def test_content_fingerprint_follows_contents_not_times(
     data[-1] ^= 1  # one byte, same size, and the old modification time put back
     weights.write_bytes(data)
     os.utime(weights, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert ct2.content_fingerprint(model) != first
+    assert fingerprint.content_fingerprint(model) != first
 
 
 def test_content_fingerprint_without_a_writable_models_folder(

@@ -295,7 +295,7 @@ def test_memory_holds_one_wave_of_files(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(job, "load_task", load)
     monkeypatch.setattr(job.FileTask, "unload", unload)
-    opts = job.JobOptions(wave_sentences=4)
+    opts = job.JobOptions(wave_sentences=4, review=False)  # about batching, not checks
     summary = job.run_job([src], tmp_path / "out", opts, Echo)
     assert summary.done == 12 and len(peak) == 6 and max(peak) == 2 and not live
     assert (tmp_path / "out" / "03.txt").read_text(
@@ -311,7 +311,9 @@ def test_all_files_batched_together_and_repeats_translated_once(tmp_path: Path) 
     (src / "a.txt").write_text("خبر مشترک.\n\nجمله الف.\n", encoding="utf-8")
     (src / "b.txt").write_text("جمله ب.\n\nخبر مشترک.\n", encoding="utf-8")
     calls: list[list[str]] = []
-    summary = job.run_job([src], tmp_path / "out", job.JobOptions(), lambda: EchoEngine(calls))
+    summary = job.run_job(
+        [src], tmp_path / "out", job.JobOptions(review=False), lambda: EchoEngine(calls)
+    )
     assert summary.done == 2 and summary.sentences == 4
     assert len(calls) == 1 and sorted(calls[0]) == sorted(["خبر مشترک.", "جمله الف.", "جمله ب."])
     assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == "<جمله ب.>\n\n<خبر مشترک.>\n"

@@ -80,7 +80,11 @@ def _assess(
     out = []
     for (t, fact_flags), flags in zip(kept, checks, strict=True):
         seen = {f.name for f in flags}
-        out.append(Checked(t, flags + [f for f in fact_flags if f.name not in seen]))
+        merged = [
+            Flag(name, "; ".join(f.reason for f in fact_flags if f.name == name))
+            for name in dict.fromkeys(f.name for f in fact_flags if f.name not in seen)
+        ]
+        out.append(Checked(t, flags + merged))
     return out
 
 

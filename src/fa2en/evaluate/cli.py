@@ -41,7 +41,7 @@ EXAMPLES = """examples:
 
 def eval_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``eval`` subcommand (or build a standalone parser when ``sub`` is None)."""
-    kw = {
+    kw: dict[str, Any] = {
         "description": "Score and compare Persian-English MT systems with sacrebleu.",
         "epilog": EXAMPLES,
         "formatter_class": argparse.RawDescriptionHelpFormatter,
@@ -180,7 +180,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(notice, file=sys.stderr)
 
     def load(model: str) -> Any:
-        from fa2en import Translator
+        from fa2en.translator import Translator
 
         return Translator.load(
             model,

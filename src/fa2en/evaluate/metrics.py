@@ -95,7 +95,10 @@ class SacrebleuMetric:
         from sacrebleu.significance import PairedTest
 
         (base, base_hyps), *others = ((name, list(hyps)) for name, hyps in systems.items())
-        named = [(base, base_hyps), *((n, h) for n, h in others if h != base_hyps)]
+        named: list[tuple[str, Sequence[str]]] = [
+            (base, base_hyps),
+            *((n, h) for n, h in others if h != base_hyps),
+        ]
         test = PairedTest(
             named,
             {self.name: self.make()},
@@ -106,7 +109,7 @@ class SacrebleuMetric:
         )
         signatures, table = test()
         signature = next(iter(signatures.values())).format()
-        results = next(v for k, v in table.items() if k != "System")
+        results: list[Any] = next(v for k, v in table.items() if k != "System")
         scored = {
             name: MetricScore(float(res.score), _float(res.ci), signature, _float(res.p_value))
             for (name, _), res in zip(named, results, strict=True)
@@ -171,7 +174,9 @@ class Ter(SacrebleuMetric):
 class Comet:
     """COMET (Unbabel/wmt22-comet-da), 0-100; the model is loaded once per instance (one per run)."""
 
-    name, label, higher_is_better = "comet", "COMET", True
+    name: ClassVar[str] = "comet"
+    label: ClassVar[str] = "COMET"
+    higher_is_better: ClassVar[bool] = True
     model_id: ClassVar[str] = "Unbabel/wmt22-comet-da"
 
     def __init__(self) -> None:
@@ -218,7 +223,8 @@ class Comet:
 
 
 #: ``--metrics`` name -> metric class. One entry per metric.
-METRICS: dict[str, type[Metric]] = {m.name: m for m in (Bleu, Chrf, ChrfPlusPlus, Ter, Comet)}
+_BUILTIN: tuple[type[Metric], ...] = (Bleu, Chrf, ChrfPlusPlus, Ter, Comet)
+METRICS: dict[str, type[Metric]] = {m.name: m for m in _BUILTIN}
 DEFAULT_METRICS = "bleu,chrf,chrfpp,ter"
 
 

@@ -164,16 +164,13 @@ def chart(rows: Sequence[Row], path: Path) -> str | None:
         return "no quality/speed chart: no metric was scored"
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for ts in dict.fromkeys(r.testset for r in timed):
-        pts = [r for r in timed if r.testset == ts]
-        ax.scatter(
-            [r.speed["output_tokens_per_second"] for r in pts],
-            [r.scores[metric] for r in pts],
-            label=ts,
-        )
-        for r in pts:
+        pts = [r for r in timed if r.testset == ts and r.speed is not None]
+        speeds = [r.speed["output_tokens_per_second"] if r.speed else 0.0 for r in pts]
+        ax.scatter(speeds, [r.scores[metric] for r in pts], label=ts)
+        for r, speed in zip(pts, speeds, strict=True):
             ax.annotate(
                 r.system,
-                (r.speed["output_tokens_per_second"], r.scores[metric]),
+                (speed, r.scores[metric]),
                 fontsize=8,
                 xytext=(4, 4),
                 textcoords="offset points",
