@@ -207,7 +207,9 @@ def test_content_fingerprint_follows_contents_not_times(
         return real(f, digest)
 
     monkeypatch.setattr(fingerprint.hashlib, "file_digest", counting)
-    assert fingerprint.content_fingerprint(model) == first and reads == []  # cached: nothing read again
+    assert (
+        fingerprint.content_fingerprint(model) == first and reads == []
+    )  # cached: nothing read again
     os.utime(model / "config.json", ns=(10**18, 10**18))  # only the time changes
     assert fingerprint.content_fingerprint(model) == first and reads == ["config.json"]
     (model / "README.md").write_text("not part of the checkpoint", encoding="utf-8")

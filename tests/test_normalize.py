@@ -58,11 +58,6 @@ def test_keeps_latin_punctuation_and_numbers() -> None:
     assert normalize(text) == text
 
 
-def test_signature_names_options() -> None:
-    assert "digits:ascii" in Normalizer().signature
-    assert "diacritics:drop" in Normalizer(remove_diacritics=True).signature
-
-
 @pytest.mark.parametrize("bad", [None, b"bytes", 3, ["x"]])
 def test_non_text_is_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="expects str"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -18,11 +19,19 @@ from fa2en.system import available_cpus
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {
+    """The outputs (not the manifest or run record), and the review without model confidences
+    (batches of other shapes change the last digits of a float, never a word)."""
+    tree = {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(".fa2en")
+        if p.is_file() and not any(part.startswith(".fa2en") for part in p.relative_to(root).parts)
     }
+    review = root / ".fa2en-review" / "segments.jsonl"
+    records = [json.loads(line) for line in review.read_text(encoding="utf-8").splitlines()]
+    for r in records:
+        r.pop("confidence")
+    tree["review"] = json.dumps(sorted(records, key=lambda r: (r["file"], r["sentence"]))).encode()
+    return tree
 
 
 @pytest.fixture(scope="module")
