@@ -9,7 +9,7 @@ Rows, per beam size:
   fa2en-ct2-fp32    fa2en, CTranslate2 float32 (GPU: float16)
   one-by-one        model.generate on one sentence at a time (--single sentences; 0: not run)
   job ...           with --job-rows: the whole `fa2en translate` job on the same sentences written
-                    as NTREX articles, review on/off x facts on/off
+                    as NTREX articles: plain, +facts, +checks and review, +repair, all on
 
 Rules that keep the figures honest:
   - every row's method is loaded, warmed up (one untimed pass on a few sentences), timed, and freed
@@ -64,7 +64,15 @@ from fa2en.presets import GenerationDefaults
 from fa2en.testing.toymodels import SHAPES
 
 WARMUP = 8  # sentences of the untimed warm-up pass
-JOB_SWITCHES = ("review", "facts")  # JobOptions fields each job row turns on or off
+#: The whole-job rows: what each turns on (JobOptions fields); the first is the plain job.
+JOB_ROWS = {
+    "job plain": {"review": False, "repair": False, "facts": False},
+    "job +facts": {"review": False, "repair": False, "facts": True},
+    "job +checks+review": {"review": True, "repair": False, "facts": False},
+    "job +checks+review+repair": {"review": True, "repair": True, "facts": False},
+    "job default (all on)": {"review": True, "repair": True, "facts": True},
+}
+JOB_SWITCHES = {k for row in JOB_ROWS.values() for k in row}
 
 #: fa2en rows per device kind: (row name, row kind, backend, precision).
 ENGINES = {
@@ -131,15 +139,10 @@ def plan(
                 f"note: job rows skipped: JobOptions has no {', '.join(sorted(set(JOB_SWITCHES) - known))} yet"
             )
         else:
-            for review in (False, True):
-                for facts in (False, True):
-                    switches = {"review": review, "facts": facts}
-                    name = (
-                        f"job review={'on' if review else 'off'} facts={'on' if facts else 'off'}"
-                    )
-                    todo.append(
-                        (name, JOB, lambda s=switches: Job(path, device, beams, s), args.sentences)
-                    )
+            for name, switches in JOB_ROWS.items():
+                todo.append(
+                    (name, JOB, lambda s=switches: Job(path, device, beams, s), args.sentences)
+                )
     wanted = set(args.methods.split(",")) if args.methods else None
     return [t for t in todo if not wanted or t[0] in wanted or t[1] == NAIVE]
 

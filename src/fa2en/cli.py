@@ -115,6 +115,9 @@ def translate_parser(sub: Any) -> None:
         default=None,
         help="no quality checks, repair or review page (OUTDIR/.fa2en-review/)",
     )
+    check.add_argument(
+        "--repair", type=_bool, metavar="BOOL", help="retranslate flagged sentences (default true)"
+    )
     check.add_argument("--quality-config", help="YAML file overriding the quality thresholds")
     check.add_argument(
         "--fallback-model", help="a second model that retranslates flagged sentences"

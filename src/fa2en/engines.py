@@ -107,7 +107,7 @@ def check_settings(opts: JobOptions) -> CheckSettings:
     if opts.facts:
         glossary = load_glossary(Path(opts.glossary)) if opts.glossary else default_glossary()
         facts = FactRules(dates=opts.dates, year=opts.year, glossary=glossary)  # type: ignore[arg-type]
-    return CheckSettings(quality=quality, facts=facts, repair=opts.review)
+    return CheckSettings(quality=quality, facts=facts, repair=opts.review and opts.repair)
 
 
 def open_checker(opts: JobOptions, engine: SentenceTranslator) -> Checker:

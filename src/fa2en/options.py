@@ -55,6 +55,7 @@ class JobOptions:
     ray_address: str | None = None
     gpus_per_actor: float = 0.0
     review: bool = True
+    repair: bool = True
     quality_config: str | None = None
     fallback_model: str | None = None
     facts: bool = True
@@ -81,6 +82,7 @@ class JobOptions:
                 "remove_diacritics",
                 "wrapped",
                 "review",
+                "repair",
                 "fallback_model",
                 "facts",
                 "dates",
@@ -218,6 +220,7 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "ray_address": _of(str, "a Ray address such as auto or ray://host:10001", optional=True),
     "gpus_per_actor": _non_negative,
     "review": _of(bool, "true or false"),
+    "repair": _of(bool, "true or false"),
     "quality_config": _of(str, "a YAML file of quality thresholds", optional=True),
     "fallback_model": _of(str, "a preset name, hub id or checkpoint folder", optional=True),
     "facts": _of(bool, "true or false"),
