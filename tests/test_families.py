@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,8 @@ def test_batching_matches_one_by_one(
     t = Translator.load(
         str(toy_checkpoints[family]), backend="transformers", num_beams=1, max_batch_size=1
     )
+    # random weights rarely end a sentence: a short cap keeps the test quick and changes nothing else
+    t.generation = replace(t.generation, max_new_tokens=24)
     one = t.translate(sentences)
     t.max_batch_size = 12
     assert t.translate(sentences) == one
