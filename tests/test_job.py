@@ -336,3 +336,31 @@ def test_worker_deaths_reach_the_summary_and_the_pool_is_closed(tmp_path: Path) 
         "worker 1 (cpu) died (exit code -9); its unfinished batches were redone by the others"
         in str(summary)
     )
+
+
+def test_repair_can_be_turned_off_without_losing_the_review(tmp_path: Path) -> None:
+    from fa2en import job
+
+    src = tmp_path / "a.txt"
+    src.write_text("جمله اول.\n\nجمله دوم.\n", encoding="utf-8")
+    careful: list[bool] = []
+
+    class Copying(EchoEngine):  # echoes the Persian: every sentence is flagged untranslated
+        def translate_detailed(
+            self,
+            sentences: list[str],
+            *,
+            progress: object = None,
+            careful_: bool = False,
+            **kw: bool,
+        ) -> list:
+            careful.append(bool(kw.get("careful")))
+            return super().translate_detailed(sentences)
+
+    for repair, expected in ((False, [False]), (True, [False, True])):
+        careful.clear()
+        out = tmp_path / f"out-{repair}"
+        summary = job.run_job([src], out, job.JobOptions(repair=repair), Copying)
+        assert modes == expected
+        assert summary.flagged.get("untranslated") == 2
+        assert (out / ".fa2en-review" / "index.html").is_file()
