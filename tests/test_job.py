@@ -343,22 +343,17 @@ def test_repair_can_be_turned_off_without_losing_the_review(tmp_path: Path) -> N
 
     src = tmp_path / "a.txt"
     src.write_text("جمله اول.\n\nجمله دوم.\n", encoding="utf-8")
-    careful: list[bool] = []
+    modes: list[bool] = []
 
     class Copying(EchoEngine):  # echoes the Persian: every sentence is flagged untranslated
         def translate_detailed(
-            self,
-            sentences: list[str],
-            *,
-            progress: object = None,
-            careful_: bool = False,
-            **kw: bool,
+            self, sentences: list[str], *, progress: object = None, careful: bool = False
         ) -> list:
-            careful.append(bool(kw.get("careful")))
+            modes.append(careful)
             return super().translate_detailed(sentences)
 
     for repair, expected in ((False, [False]), (True, [False, True])):
-        careful.clear()
+        modes.clear()
         out = tmp_path / f"out-{repair}"
         summary = job.run_job([src], out, job.JobOptions(repair=repair), Copying)
         assert modes == expected
