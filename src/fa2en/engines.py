@@ -106,7 +106,7 @@ def check_settings(opts: JobOptions) -> CheckSettings:
     facts = None
     if opts.facts:
         glossary = load_glossary(Path(opts.glossary)) if opts.glossary else default_glossary()
-        facts = FactRules(dates=opts.dates, year=opts.year, glossary=glossary)  # type: ignore[arg-type]
+        facts = FactRules(dates=opts.dates, year=opts.year, glossary=glossary)
     return CheckSettings(quality=quality, facts=facts, repair=opts.review and opts.repair)
 
 

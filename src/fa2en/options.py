@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 from fa2en.errors import ConfigError
-from fa2en.normalize import DIGIT_MODES, Normalizer
+from fa2en.facts.base import DatePolicy
+from fa2en.normalize import DIGIT_MODES, DigitsOption, Normalizer
 from fa2en.presets import config_dir
 
 #: Where work runs: ``local`` (this machine: one process or a worker pool) or ``ray`` (a cluster).
@@ -36,7 +37,7 @@ class JobOptions:
     max_tokens: int | None = None
     batch_size: int = 64
     normalize: bool = True
-    digits: str = "ascii"
+    digits: DigitsOption = "ascii"
     remove_diacritics: bool = False
     format: str | None = None
     fields: list[str] = field(default_factory=lambda: ["text"])
@@ -59,7 +60,7 @@ class JobOptions:
     quality_config: str | None = None
     fallback_model: str | None = None
     facts: bool = True
-    dates: str = "gregorian"
+    dates: DatePolicy = "gregorian"
     year: int | None = None
     glossary: str | None = None
     date_field: str | None = None
@@ -68,7 +69,7 @@ class JobOptions:
         """The normaliser these options ask for (``None``: ``--normalize false``)."""
         if not self.normalize:
             return None
-        return Normalizer(digits=self.digits, remove_diacritics=self.remove_diacritics)  # type: ignore[arg-type]
+        return Normalizer(digits=self.digits, remove_diacritics=self.remove_diacritics)
 
     def signature(self, fmt: str) -> str:
         """What an output depends on among the options: model, decoding, normalisation, format."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from fa2en.checking import Checked, Checker
 from fa2en.formats import make_format
 from fa2en.interfaces import Progress, SentenceTranslator
+from fa2en.normalize import DigitsOption
 from fa2en.segment import Document
 
 
@@ -30,7 +31,7 @@ def translate_documents(
     docs: Sequence[Document],
     engine: SentenceTranslator,
     progress: Progress | None = None,
-    digits: str = "ascii",
+    digits: DigitsOption = "ascii",
     checker: Checker | None = None,
 ) -> list[TranslatedDocument]:
     """Translate the sentences of ``docs`` together and rebuild each document.
@@ -53,7 +54,7 @@ def translate_documents(
             for k, c in enumerate(results, 1)
             if c.translation.error
         ]
-        text = None if errors else doc.rebuild([c.translation.text for c in results], digits=digits)  # type: ignore[arg-type]
+        text = None if errors else doc.rebuild([c.translation.text for c in results], digits=digits)
         out.append(TranslatedDocument(text, results, errors))
     return out
 
