@@ -107,3 +107,13 @@ def test_invisible_separators_merge_no_words(words: list[str], seps: list[str]) 
     text = words[0] + "".join(s + w for s, w in zip(seps, words[1:], strict=False))
     expected = len(words[: len(seps) + 1])
     assert len(LETTER_RUNS.findall(normalize(text, arabic_letters=False))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("،\u200b\u200d", "،"), ("ا\u200b\u200dب", "ا\u200cب")],
+)
+def test_zero_width_joiner_left_by_a_removed_space(text: str, expected: str) -> None:
+    """Found by the idempotence property: a ZWJ that a removed ZWSP leaves beside a letter goes too."""
+    n = Normalizer(one_line=False)
+    assert n(text) == expected and n(n(text)) == n(text)

@@ -101,6 +101,8 @@ class Normalizer:
         text = INVISIBLES.sub("", text)
         text = STRAY_ZWJ.sub("", text)
         text = ZWSP.sub("", ZWSP_BETWEEN_LETTERS.sub(ZWNJ, text))
+        # a zero-width space removed above can leave a ZWJ beside a letter: remove that one too
+        text = STRAY_ZWJ.sub("", text)
         if self.remove_diacritics:
             text = DIACRITICS.sub("", text)
         text = ODD_SPACES.sub(" ", text)
