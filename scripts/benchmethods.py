@@ -25,10 +25,11 @@ class Naive:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        from fa2en.loading import family_of, resolve
+        from fa2en.loading import family_of, load_config, resolve
 
         self.tok = AutoTokenizer.from_pretrained(path)
-        forced = family_of(resolve(str(path)), self.tok).configure(self.tok, None, None)
+        source = resolve(str(path))
+        forced = family_of(source, self.tok, load_config(source)).configure(self.tok, None, None)
         dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
         self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype).to(device).eval()
         self.batch, self.beams = batch, beams

@@ -359,3 +359,24 @@ def test_repair_can_be_turned_off_without_losing_the_review(tmp_path: Path) -> N
         assert modes == expected
         assert summary.flagged.get("untranslated") == 2
         assert (out / ".fa2en-review" / "index.html").is_file()
+
+
+def test_fallback_model_repairs_what_the_first_cannot(
+    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]]
+) -> None:
+    """A first engine that copies the Persian is flagged; the --fallback-model's English wins."""
+    from fa2en import job
+
+    src = tmp_path / "a.txt"
+    src.write_text(f"{article_pairs[0][0]}\n\n{article_pairs[1][0]}\n", encoding="utf-8")
+    opts = job.JobOptions(fallback_model=str(memorizer), backend="transformers", beams=1)
+    summary = job.run_job([src], tmp_path / "out", opts, EchoEngine)
+    assert summary.done == 1
+    text = (tmp_path / "out" / "a.txt").read_text(encoding="utf-8")
+    assert text == f"{article_pairs[0][1]}\n\n{article_pairs[1][1]}\n"
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "out" / ".fa2en-review" / "segments.jsonl").read_text().splitlines()
+    ]
+    assert [r["repair"]["chosen"] for r in records] == ["fallback", "fallback"]
+    assert all("untranslated" in r["repair"]["flags_before"] for r in records)

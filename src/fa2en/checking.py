@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from fa2en.batching import split_clauses
 from fa2en.facts import FLAGS as FACT_FLAGS
@@ -48,12 +48,11 @@ class Checked:
     repair: dict[str, Any] | None = None
 
 
-class _Occurrence:
+class _Occurrence(NamedTuple):
     """A sentence where it stands in a document, with its facts."""
 
-    def __init__(self, source: str, facts: list[Fact]) -> None:
-        self.source = source
-        self.facts = facts
+    source: str
+    facts: list[Fact]
 
 
 def _assess(

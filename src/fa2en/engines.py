@@ -33,19 +33,13 @@ def load_kwargs(opts: JobOptions, threads: int) -> dict[str, Any]:
 
 def token_counter(opts: JobOptions) -> Callable[[list[str]], list[int]]:
     """Source-token counts from the tokenizer alone (no weights): for dry runs and worker pools."""
-    from fa2en.loading import family_of, load_tokenizer, resolve
+    from fa2en.loading import family_of, load_config, load_tokenizer, resolve
+    from fa2en.units import SourceEncoder
 
     source = resolve(opts.model)
     tokenizer = load_tokenizer(source)
-    prefix = family_of(source, tokenizer).source_prefix
-    normalize = opts.normalizer() or (lambda t: " ".join(t.split()))
-
-    def count(texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        return [len(ids) for ids in tokenizer([prefix + normalize(t) for t in texts])["input_ids"]]
-
-    return count
+    family = family_of(source, tokenizer, load_config(source))
+    return SourceEncoder(tokenizer, family.source_prefix, opts.normalizer()).count
 
 
 def open_engine(opts: JobOptions) -> SentenceTranslator:

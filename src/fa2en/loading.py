@@ -143,20 +143,33 @@ def load_tokenizer(source: ModelSource) -> Any:
         raise ModelNotFoundError(missing_model_message(source, exc)) from exc
 
 
-def family_of(source: ModelSource, tokenizer: Any) -> Family:
-    """The model family of ``source``: its preset's, else read from its config and tokenizer class."""
-    if source.preset:
-        return family_named(source.preset.family)
+def load_config(source: ModelSource) -> Any:
+    """The model config of ``source`` (read once per load), checked to be an encoder-decoder."""
     from transformers import AutoConfig
 
     try:
-        config = AutoConfig.from_pretrained(source.location, local_files_only=local_only(source))
+        config = AutoConfig.from_pretrained(
+            source.location,
+            local_files_only=local_only(source),
+            trust_remote_code=bool(source.preset and source.preset.trust_remote_code),
+        )
     except (OSError, ValueError) as exc:
-        raise ModelNotFoundError(f"{source.location}: cannot read the model config: {exc}") from exc
+        if source.local:
+            raise ModelNotFoundError(
+                f"{source.location}: cannot read the model config: {exc}"
+            ) from exc
+        raise ModelNotFoundError(missing_model_message(source, exc)) from exc
     if not getattr(config, "is_encoder_decoder", False):
         raise ModelNotFoundError(
             f"{source.location} is a {config.model_type!r} model, not an encoder-decoder translation model"
         )
+    return config
+
+
+def family_of(source: ModelSource, tokenizer: Any, config: Any) -> Family:
+    """The model family of ``source``: its preset's, else read from its config and tokenizer."""
+    if source.preset:
+        return family_named(source.preset.family)
     return detect(config.model_type, type(tokenizer).__name__, tokenizer.get_vocab())
 
 
@@ -179,22 +192,16 @@ def load_weights(source: ModelSource, device: str, dtype: Any) -> Any:
     return model.to(device).eval()
 
 
-def max_positions(source: ModelSource) -> int | None:
+def max_positions(config: Any) -> int | None:
     """The model's position-table size (``max_position_embeddings``): no input or output may exceed it."""
-    from transformers import AutoConfig
-
-    config = AutoConfig.from_pretrained(source.location, local_files_only=local_only(source))
     value = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
     return int(value) if value else None
 
 
-def provenance(source: ModelSource) -> str:
+def provenance(source: ModelSource, config: Any) -> str:
     """What identifies the checkpoint's content: a hash of a local folder, or the hub commit."""
-    from transformers import AutoConfig
-
     if source.local:
         from fa2en.fingerprint import content_fingerprint
 
         return f"sha256:{content_fingerprint(Path(source.location))}"
-    config = AutoConfig.from_pretrained(source.location, local_files_only=local_only(source))
     return f"hub:{source.location}@{getattr(config, '_commit_hash', None) or 'unknown'}"

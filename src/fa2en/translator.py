@@ -21,11 +21,19 @@ from fa2en.batching import make_batches
 from fa2en.devices import default_max_tokens, free_memory, is_oom, pick_device
 from fa2en.families import Family
 from fa2en.interfaces import Progress, Stats, Translation
-from fa2en.loading import ModelSource, family_of, load_tokenizer, max_positions, provenance, resolve
+from fa2en.loading import (
+    ModelSource,
+    family_of,
+    load_config,
+    load_tokenizer,
+    max_positions,
+    provenance,
+    resolve,
+)
 from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
 from fa2en.normalize import Normalizer
 from fa2en.presets import GenerationDefaults
-from fa2en.units import Unit, join_units, make_units
+from fa2en.units import SourceEncoder, Unit, join_units, make_units
 
 log = logging.getLogger("fa2en")
 
@@ -60,7 +68,7 @@ class Translator:
         self.generation = generation or GenerationDefaults()
         self.max_tokens = max_tokens
         self.max_batch_size = max_batch_size
-        self.normalizer = normalizer
+        self.inputs = SourceEncoder(tokenizer, family.source_prefix, normalizer)
         self.positions = positions or 10**9
         tokenizer_limit = getattr(tokenizer, "model_max_length", None) or 10**9
         self.max_input_tokens = min(
@@ -103,7 +111,8 @@ class Translator:
         preset = source.preset
         generation = preset.generation if preset else GenerationDefaults()
         tokenizer = load_tokenizer(source)
-        family = family_of(source, tokenizer)
+        config = load_config(source)
+        family = family_of(source, tokenizer, config)
         forced = family.configure(
             tokenizer,
             src_lang or (preset.src_lang if preset else None),
@@ -122,9 +131,9 @@ class Translator:
             max_tokens=max_tokens or default_max_tokens(chosen.name, dev),
             max_batch_size=max_batch_size,
             normalizer=normalizer,
-            positions=max_positions(source),
+            positions=max_positions(config),
         )
-        translator.fingerprint = provenance(source)
+        translator.fingerprint = provenance(source, config)
         translator.load_seconds = time.perf_counter() - t0
         log.info(
             "loaded %s (%s) %s in %.1fs",
@@ -139,20 +148,15 @@ class Translator:
 
     def prepare(self, text: str) -> str:
         """The text the model sees for ``text`` (normalised)."""
-        return self.normalizer(text) if self.normalizer else " ".join(text.split())
+        return self.inputs.prepare(text)
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of ``texts`` with the family's prefix and special tokens, never truncated."""
-        if not texts:
-            return []
-        prefixed = [self.family.source_prefix + t for t in texts]
-        return list(
-            self.tokenizer(prefixed, add_special_tokens=True, truncation=False)["input_ids"]
-        )
+        return self.inputs.encode(texts)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source-token counts of ``texts`` as the model would see them."""
-        return [len(ids) for ids in self.encode([self.prepare(t) for t in texts])]
+        return self.inputs.count(texts)
 
     def output_cap(self, src_len: int) -> int:
         """Tokens generated at most for an input of ``src_len`` tokens (``a * len + b``, capped).

@@ -11,12 +11,39 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from fa2en.batching import join_pieces, split_long
 from fa2en.interfaces import Translation
 
 log = logging.getLogger("fa2en")
+
+
+@dataclass(frozen=True)
+class SourceEncoder:
+    """How a sentence becomes model input: normalised, the family's prefix, the tokenizer's ids."""
+
+    tokenizer: Any
+    prefix: str = ""
+    normalizer: Callable[[str], str] | None = None
+
+    def prepare(self, text: str) -> str:
+        """The text the model sees for ``text`` (normalised, or only its spaces folded)."""
+        return self.normalizer(text) if self.normalizer else " ".join(text.split())
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of already prepared ``texts``, with prefix and special tokens, never cut."""
+        if not texts:
+            return []
+        prefixed = [self.prefix + t for t in texts]
+        return list(
+            self.tokenizer(prefixed, add_special_tokens=True, truncation=False)["input_ids"]
+        )
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        """Source-token counts of raw ``texts`` as the model would see them."""
+        return [len(ids) for ids in self.encode([self.prepare(t) for t in texts])]
 
 
 class Unit(NamedTuple):
