@@ -9,7 +9,8 @@ Rows, per beam size:
   fa2en-ct2-fp32    fa2en, CTranslate2 float32 (GPU: float16)
   one-by-one        model.generate on one sentence at a time (--single sentences; 0: not run)
   job ...           with --job-rows: the whole `fa2en translate` job on the same sentences written
-                    as NTREX articles: plain, +facts, +checks and review, +repair, all on
+                    as NTREX articles: plain, +facts, +checks and review, +repair, +the unrelated
+                    check's reverse model (the same checkpoint scoring backwards), all on
 
 Rules that keep the figures honest:
   - every row's method is loaded, warmed up (one untimed pass on a few sentences), timed, and freed
@@ -70,6 +71,14 @@ JOB_ROWS = {
     "job +facts": {"review": False, "repair": False, "facts": True},
     "job +checks+review": {"review": True, "repair": False, "facts": False},
     "job +checks+review+repair": {"review": True, "repair": True, "facts": False},
+    # reverse_model True: the benchmark's model itself scores every sentence the other way round
+    # (the cost of an equal-size --reverse-model, e.g. an NLLB model as `--reverse-model same`)
+    "job +checks+review+reverse": {
+        "review": True,
+        "repair": False,
+        "facts": False,
+        "reverse_model": True,
+    },
     "job default (all on)": {"review": True, "repair": True, "facts": True},
 }
 JOB_SWITCHES = {k for row in JOB_ROWS.values() for k in row}

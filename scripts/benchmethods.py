@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from benchlib import DATA, Recorder, Specials, write_articles
 
@@ -97,12 +98,16 @@ class Fa2en:
 class Job:
     """The whole ``fa2en translate`` job (run_job with open_engine) on the sentences as articles."""
 
-    def __init__(self, path: Path, device: str, beams: int, switches: dict[str, bool]) -> None:
-        from fa2en.engines import open_engine
+    def __init__(self, path: Path, device: str, beams: int, switches: dict[str, Any]) -> None:
+        from fa2en.engines import open_engine, open_reverse
         from fa2en.options import merge_options
         from fa2en.translator import Translator
 
         given = {"model": str(path), "device": device, "beams": beams, "quiet": True}
+        # reverse_model True: this checkpoint as the reverse model (an equal-size one's cost)
+        switches = {
+            k: str(path) if k == "reverse_model" and v is True else v for k, v in switches.items()
+        }
         self.opts = merge_options(None, given | switches)
         engine = open_engine(self.opts)
         if not isinstance(engine, Translator):  # its generated ids could not be counted
@@ -110,6 +115,9 @@ class Job:
                 f"job rows need a local single-process engine, got {type(engine).__name__}"
             )
         self.fa2en = Fa2en(engine)
+        # the reverse model is loaded here too, untimed like the translating model: the job is
+        # handed the loaded one (closing a Translator releases nothing, so it serves every run)
+        self.reverse = open_reverse(self.opts)
         self.specials = self.fa2en.specials
         ids = (DATA / "ntrex128" / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").split("\n")
         self.doc_ids = [d.strip() for d in ids]
@@ -122,7 +130,8 @@ class Job:
         run = Path(tempfile.mkdtemp(dir=self.work))
         write_articles(run / "in", sentences, self.doc_ids)
         self.fa2en.recorder.outputs = []
-        summary = run_job([run / "in"], run / "out", self.opts, lambda: self.fa2en.tr)
+        with patch("fa2en.job.open_reverse", lambda opts: self.reverse):
+            summary = run_job([run / "in"], run / "out", self.opts, lambda: self.fa2en.tr)
         if summary.failed:
             raise RuntimeError(f"job failed: {summary.failed[0]}")
         return self.fa2en.recorder.outputs

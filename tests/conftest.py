@@ -64,6 +64,20 @@ def memorizer(
 
 
 @pytest.fixture(scope="session")
+def reverse_memorizer(
+    tmp_path_factory: pytest.TempPathFactory, memorized_pairs: list[tuple[str, str]]
+) -> Path:
+    """The same kind of model trained the other way: English -> Persian on ``memorized_pairs``."""
+    import torch
+
+    from fa2en.testing.toymodels import train_memorizer
+
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    reverse = [(en, fa) for fa, en in memorized_pairs]
+    return train_memorizer(reverse, tmp_path_factory.mktemp("reverse-memorizer"), steps=300)
+
+
+@pytest.fixture(scope="session")
 def toy_checkpoints(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> dict[str, Path]:
     """Random-weight checkpoints of every real family, with tokenizers trained here."""
     from fa2en.testing.toymodels import TOY_FAMILIES, build_checkpoint

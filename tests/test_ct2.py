@@ -24,6 +24,22 @@ def reference(memorizer: Path, memorized_pairs: list[tuple[str, str]]) -> list[s
     return t.translate([fa for fa, _ in memorized_pairs])
 
 
+def test_forced_decoding_scores_equal_transformers_row_by_row(
+    memorizer: Path, memorized_pairs: list[tuple[str, str]]
+) -> None:
+    """score_batch in token sub-batches (CPU) gives every pair its own score, in order."""
+    sources = [fa for fa, _ in memorized_pairs]
+    # each source with its own English and with another line's: scores far apart, so a
+    # reordering anywhere would show
+    hyps = [en for _, en in memorized_pairs]
+    hyps = hyps + hyps[1:] + hyps[:1]
+    sources = sources + sources
+    hf = Translator.load(str(memorizer), backend="transformers", num_beams=1).score(sources, hyps)
+    ct2 = Translator.load(str(memorizer), backend="ctranslate2", dtype="float32", num_beams=1)
+    for a, b in zip(hf, ct2.score(sources, hyps), strict=True):
+        assert abs(a - b) < 0.01, (a, b)
+
+
 def test_float32_greedy_equals_transformers(
     memorizer: Path, memorized_pairs: list[tuple[str, str]], reference: list[str]
 ) -> None:

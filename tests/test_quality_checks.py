@@ -43,6 +43,16 @@ def test_low_confidence_uses_the_threshold_and_is_skipped_without_a_score() -> N
     assert "low-confidence" not in flags(OUT, confidence=None)
 
 
+def test_unrelated_uses_the_reverse_score_and_is_skipped_without_one() -> None:
+    config = load_quality_config()
+
+    def unrelated(reverse: float | None) -> bool:
+        [found] = run_checks([Candidate(SRC, OUT, -0.3, reverse=reverse)], config)
+        return "unrelated" in {f.name for f in found}
+
+    assert unrelated(-3.5) and not unrelated(-2.0) and not unrelated(None)
+
+
 def test_truncated_comes_from_the_engine() -> None:
     assert flags(OUT, truncated=True) == {"truncated": "stopped at the output length cap"}
 
@@ -72,7 +82,7 @@ def test_repetition_by_compression_ratio() -> None:
     from fa2en.quality.checks import Evidence, check_repetition
 
     looping = "abc def " * 20
-    assert "compression ratio" in check_repetition(Evidence(SRC, looping, None, False), p)
+    assert "compression ratio" in check_repetition(Evidence(SRC, looping, None, False, None), p)
 
 
 def test_untranslated_persian_script_and_copies() -> None:
@@ -158,6 +168,20 @@ def test_override_file_and_model_sections(tmp_path: Path) -> None:
     assert plain.of("length-ratio")["min"] == 0.1 and plain.of("low-confidence")["min"] == -1.5
     assert load_quality_config("m1", user).of("low-confidence")["min"] == -0.5
     assert str(user) in plain.sources
+
+
+def test_unrelated_threshold_comes_from_the_reverse_models_entry(tmp_path: Path) -> None:
+    user = tmp_path / "q.yaml"
+    user.write_text(
+        "models:\n  fwd:\n    unrelated: {min: -2.0}\n    low-confidence: {min: -0.5}\n"
+        "  rev:\n    unrelated: {min: -0.4}\n    low-confidence: {min: -0.1}\n",
+        encoding="utf-8",
+    )
+    assert load_quality_config("fwd", user).of("unrelated")["min"] == -2.0
+    both = load_quality_config("fwd", user, reverse="rev")
+    # the reverse model's own unrelated threshold wins; nothing else of its entry applies
+    assert both.of("unrelated")["min"] == -0.4 and both.of("low-confidence")["min"] == -0.5
+    assert load_quality_config("other", user, reverse="none").of("unrelated")["min"] == -3.0
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,10 @@ def test_qa_with_a_model_scores_low_confidence(
     data = json.loads(out.read_text(encoding="utf-8"))
     assert calls == [("m", "cpu", 2)]
     assert data["segments"][1]["flags"] == ["low-confidence", "numbers"]
-    assert data["segments"][0]["confidence"] == -0.2 and data["summary"]["skipped"] == []
+    assert data["segments"][0]["confidence"] == -0.2
+    assert data["summary"]["skipped"] == [
+        "unrelated: skipped (no --reverse-model to score the sources)"
+    ]
 
 
 def test_fits_on_plain_numbers() -> None:

@@ -5,7 +5,8 @@ For each sentence of each document, in order:
 1. facts (numbers, dates, glossary terms) found in the source are made to appear in the English in
    their house form (:func:`fa2en.facts.keep_facts`); a fact that cannot be kept is flagged
    ``numbers``, ``date`` or ``glossary``;
-2. the reference-free checks of :mod:`fa2en.quality` flag what looks wrong;
+2. the reference-free checks of :mod:`fa2en.quality` flag what looks wrong (with a reverse model,
+   ``--reverse-model``, each output is also scored as an explanation of its source: ``unrelated``);
 3. a flagged sentence is translated again, carefully (more beams, no repeated trigrams, a repetition
    penalty, room for a longer output; a truncated one also clause by clause), and by a second model
    when one is given (``--fallback-model``); the candidate with the fewest flags, then the best
@@ -24,8 +25,9 @@ from fa2en.batching import split_clauses
 from fa2en.facts import FLAGS as FACT_FLAGS
 from fa2en.facts import Fact, FactRules, keep_facts
 from fa2en.facts.calendars import solar_year_of
-from fa2en.interfaces import SentenceTranslator, Translation
+from fa2en.interfaces import SentenceTranslator, SourceScorer, Translation
 from fa2en.quality import Candidate, Flag, QualityConfig, run_checks
+from fa2en.quality.reverse import reverse_scores_of
 from fa2en.segment import Document
 from fa2en.units import join_translations
 
@@ -56,7 +58,10 @@ class _Occurrence(NamedTuple):
 
 
 def _assess(
-    occurrences: Sequence[_Occurrence], candidates: Sequence[Translation], settings: CheckSettings
+    occurrences: Sequence[_Occurrence],
+    candidates: Sequence[Translation],
+    settings: CheckSettings,
+    reverse: SourceScorer | None = None,
 ) -> list[Checked]:
     """Keep facts in each candidate and run the checks (batched): one :class:`Checked` each."""
     kept: list[tuple[Translation, list[Flag]]] = []
@@ -67,10 +72,13 @@ def _assess(
         flags = [Flag(FACT_FLAGS[f.kind], f"{f.source} should read {f.english!r}") for f in lost]
         kept.append((t._replace(text=text), flags))
     if settings.quality is not None:
+        reverse_scores = reverse_scores_of(
+            reverse, [o.source for o in occurrences], [t.text for t, _ in kept]
+        )
         checks = run_checks(
             [
-                Candidate(o.source, t.text, t.confidence, t.truncated)
-                for o, (t, _) in zip(occurrences, kept, strict=True)
+                Candidate(o.source, t.text, t.confidence, t.truncated, r)
+                for o, (t, _), r in zip(occurrences, kept, reverse_scores, strict=True)
             ],
             settings.quality,
         )
@@ -94,16 +102,18 @@ def _rank(c: Checked) -> tuple[int, float]:
 
 
 class Checker:
-    """The checking stage for one job: settings, the engine, and an optional second model."""
+    """The checking stage for one job: settings, the engine, an optional second model and reverse model."""
 
     def __init__(
         self,
         settings: CheckSettings,
         engine: SentenceTranslator,
         fallback: Callable[[], SentenceTranslator] | None = None,
+        reverse: SourceScorer | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
+        self.reverse = reverse
         self._open_fallback = fallback
         self._fallback: SentenceTranslator | None = None
 
@@ -118,7 +128,7 @@ class Checker:
                     _Occurrence(sentence, reader.find(sentence, line) if reader else [])
                 )
         first = [table[o.source] for o in occurrences]
-        checked = _assess(occurrences, first, self.settings)
+        checked = _assess(occurrences, first, self.settings, self.reverse)
         flagged = [i for i, c in enumerate(checked) if c.flags and not c.translation.error]
         if flagged and self.settings.repair:
             self._repair(occurrences, checked, flagged)
@@ -157,7 +167,10 @@ class Checker:
             occ, first = occurrences[i], checked[i]
             names = [n for n, t in tries[occ.source].items() if not t.error]
             assessed = _assess(
-                [occ] * len(names), [tries[occ.source][n] for n in names], self.settings
+                [occ] * len(names),
+                [tries[occ.source][n] for n in names],
+                self.settings,
+                self.reverse,
             )
             best_name, best = "first", first
             for name, cand in zip(names, assessed, strict=True):
@@ -174,6 +187,8 @@ class Checker:
             )
 
     def close(self) -> None:
-        """Close the second model if it was opened."""
+        """Close the second model if it was opened, and the reverse model."""
         if self._fallback is not None:
             self._fallback.close()
+        if self.reverse is not None:
+            self.reverse.close()

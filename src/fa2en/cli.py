@@ -123,6 +123,12 @@ def translate_parser(sub: Any) -> None:
         "--fallback-model", help="a second model that retranslates flagged sentences"
     )
     check.add_argument(
+        "--reverse-model",
+        metavar="NAME",
+        help="an English->Persian model (or 'same': the multilingual model itself) that scores how "
+        "well each output explains its source (the unrelated check)",
+    )
+    check.add_argument(
         "--facts",
         type=_bool,
         metavar="BOOL",

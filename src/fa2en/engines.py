@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from fa2en.checking import Checker, CheckSettings
-from fa2en.interfaces import SentenceTranslator
+from fa2en.interfaces import SentenceTranslator, SourceScorer
 from fa2en.options import JobOptions
+from fa2en.units import prepare_text
 
 log = logging.getLogger("fa2en")
 
@@ -90,11 +92,14 @@ def check_settings(opts: JobOptions) -> CheckSettings:
 
     from fa2en.facts import FactRules, default_glossary, load_glossary
     from fa2en.quality import load_quality_config, warm_up
+    from fa2en.quality.reverse import reverse_name
 
     quality = None
     if opts.review:
         quality = load_quality_config(
-            opts.model, Path(opts.quality_config) if opts.quality_config else None
+            opts.model,
+            Path(opts.quality_config) if opts.quality_config else None,
+            reverse_name(opts.reverse_model, opts.model) if opts.reverse_model else None,
         )
         warm_up(quality)
     facts = None
@@ -104,7 +109,24 @@ def check_settings(opts: JobOptions) -> CheckSettings:
     return CheckSettings(quality=quality, facts=facts, repair=opts.review and opts.repair)
 
 
-def open_checker(opts: JobOptions, engine: SentenceTranslator) -> Checker:
+def open_reverse(opts: JobOptions) -> SourceScorer | None:
+    """The ``--reverse-model`` scorer of the ``unrelated`` check (None: not asked, or no checks).
+
+    Opened before the translating model, so that a wrong name fails at once.
+    """
+    if not (opts.reverse_model and opts.review):
+        return None
+    from fa2en.quality.reverse import ReverseScorer
+
+    prepare = partial(prepare_text, normalizer=opts.normalizer())
+    reverse = ReverseScorer.load(opts.reverse_model, opts.model, opts.device, prepare)
+    log.info("event=reverse_model %s", reverse.describe())
+    return reverse
+
+
+def open_checker(
+    opts: JobOptions, engine: SentenceTranslator, reverse: SourceScorer | None = None
+) -> Checker:
     """The checking stage for a job, with the ``--fallback-model`` opened only if it is needed."""
     fallback = None
     if opts.fallback_model:
@@ -113,4 +135,4 @@ def open_checker(opts: JobOptions, engine: SentenceTranslator) -> Checker:
         def fallback() -> SentenceTranslator:
             return open_engine(single)
 
-    return Checker(check_settings(opts), engine, fallback)
+    return Checker(check_settings(opts), engine, fallback, reverse)

@@ -63,3 +63,22 @@ class SentenceTranslator(Protocol):
     def close(self) -> None:
         """Release processes, devices or cluster sessions."""
         ...
+
+
+class SourceScorer(Protocol):
+    """How well each English output accounts for its Persian source (the ``unrelated`` check)."""
+
+    #: the scoring model's name as given (its thresholds are kept under it)
+    name: str
+
+    def score(self, outputs: Sequence[str], sources: Sequence[str]) -> list[float | None]:
+        """Mean log-probability per token of each source given its output (None: not scored)."""
+        ...
+
+    def describe(self) -> str:
+        """The scoring model, for notes and reports."""
+        ...
+
+    def close(self) -> None:
+        """Release the scoring model."""
+        ...

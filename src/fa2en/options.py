@@ -59,6 +59,7 @@ class JobOptions:
     repair: bool = True
     quality_config: str | None = None
     fallback_model: str | None = None
+    reverse_model: str | None = None
     facts: bool = True
     dates: DatePolicy = "gregorian"
     year: int | None = None
@@ -85,6 +86,7 @@ class JobOptions:
                 "review",
                 "repair",
                 "fallback_model",
+                "reverse_model",
                 "facts",
                 "dates",
                 "year",
@@ -224,6 +226,9 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "repair": _of(bool, "true or false"),
     "quality_config": _of(str, "a YAML file of quality thresholds", optional=True),
     "fallback_model": _of(str, "a preset name, hub id or checkpoint folder", optional=True),
+    "reverse_model": _of(
+        str, "same, or an English->Persian preset name, hub id or checkpoint folder", optional=True
+    ),
     "facts": _of(bool, "true or false"),
     "dates": _choice(_date_policies),
     "year": _int(1, optional=True),

@@ -217,12 +217,8 @@ class Translator:
     def score(self, sources: Sequence[str], hypotheses: Sequence[str]) -> list[float]:
         """Mean log-probability per token of each hypothesis given its source (forced decoding)."""
         src_ids = self.encode([self.prepare(s) for s in sources])
-        tgt = [
-            ids[:-1] if ids and ids[-1] == self.tokenizer.eos_token_id else ids
-            for ids in self.tokenizer(text_target=list(hypotheses), add_special_tokens=True)[
-                "input_ids"
-            ]
-        ]
+        # content tokens only: the backend adds the forced language token and end-of-sentence
+        tgt = self.tokenizer(text_target=list(hypotheses), add_special_tokens=False)["input_ids"]
         scores: list[float] = [0.0] * len(src_ids)
         for batch in make_batches([len(s) for s in src_ids], self.max_tokens, self.max_batch_size):
             for i, value in zip(

@@ -20,6 +20,11 @@ from fa2en.interfaces import Translation
 log = logging.getLogger("fa2en")
 
 
+def prepare_text(text: str, normalizer: Callable[[str], str] | None) -> str:
+    """The text a model sees for ``text``: normalised, or only its spaces folded."""
+    return normalizer(text) if normalizer else " ".join(text.split())
+
+
 @dataclass(frozen=True)
 class SourceEncoder:
     """How a sentence becomes model input: normalised, the family's prefix, the tokenizer's ids."""
@@ -30,7 +35,7 @@ class SourceEncoder:
 
     def prepare(self, text: str) -> str:
         """The text the model sees for ``text`` (normalised, or only its spaces folded)."""
-        return self.normalizer(text) if self.normalizer else " ".join(text.split())
+        return prepare_text(text, self.normalizer)
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of already prepared ``texts``, with prefix and special tokens, never cut."""

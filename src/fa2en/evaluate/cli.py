@@ -98,6 +98,12 @@ def eval_parser(sub: Any) -> argparse.ArgumentParser:
         help=f"exit {EXIT_NOT_REPRODUCED} when a model's BLEU or chrF is more than {TOLERANCE:g} "
         "below its published score",
     )
+    p.add_argument(
+        "--reverse-model",
+        metavar="NAME",
+        help="an English->Persian model that scores every system's lines backwards: adds the "
+        "unrelated flag to the flag counts, precision and recall",
+    )
     p.add_argument("--device", default="auto")
     p.add_argument("--backend", default="auto", choices=["auto", "transformers", "ctranslate2"])
     p.add_argument("--dtype", default="auto")
@@ -191,14 +197,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
             max_tokens=args.max_tokens,
         )
 
-    rows, hyps, notes = evaluate(
-        testsets,
-        systems,
-        metrics,
-        baseline=args.baseline,
-        significance=significance,
-        load_translator=load,
-    )
+    reverse = None
+    if args.reverse_model:
+        from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
+        from fa2en.quality.reverse import SAME, ReverseScorer
+
+        if args.reverse_model == SAME:
+            raise ConfigError(
+                "--reverse-model same: eval scores several systems; name the reverse model "
+                "(e.g. the multilingual model itself: --reverse-model nllb-600m)"
+            )
+        reverse = ReverseScorer.load(args.reverse_model, None, args.device, DEFAULT_NORMALIZER)
+    try:
+        rows, hyps, notes = evaluate(
+            testsets,
+            systems,
+            metrics,
+            baseline=args.baseline,
+            significance=significance,
+            load_translator=load,
+            reverse=reverse,
+        )
+    finally:
+        if reverse is not None:
+            reverse.close()
     for ts in dict.fromkeys(r.testset for r in rows):
         print(f"\n{ts}\n{table(rows, ts)}")
     for sig in dict.fromkeys(v for r in rows for v in r.signature.values()):

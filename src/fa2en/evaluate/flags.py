@@ -11,8 +11,10 @@ import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from fa2en.interfaces import SourceScorer
 from fa2en.pipeline import TranslatedDocument
 from fa2en.quality import Candidate, QualityConfig, run_checks
+from fa2en.quality.reverse import reverse_scores_of
 from fa2en.quality.review import flag_counts
 from fa2en.segment import Document
 
@@ -28,7 +30,10 @@ class LineChecks(NamedTuple):
 
 
 def check_documents(
-    docs: Sequence[Document], results: Sequence[TranslatedDocument], config: QualityConfig
+    docs: Sequence[Document],
+    results: Sequence[TranslatedDocument],
+    config: QualityConfig,
+    reverse: SourceScorer | None = None,
 ) -> LineChecks:
     """The checks of a model's translation, sentence by sentence, gathered per line (document).
 
@@ -39,6 +44,10 @@ def check_documents(
         for doc, result in zip(docs, results, strict=True)
         for source, c in zip(doc.sentences, result.sentences, strict=True)
     ]
+    scores = reverse_scores_of(
+        reverse, [c.source for c in candidates], [c.output for c in candidates]
+    )
+    candidates = [c._replace(reverse=r) for c, r in zip(candidates, scores, strict=True)]
     flags = run_checks(candidates, config)
     lines, confidences, k = [], [], 0
     for doc in docs:
@@ -52,10 +61,17 @@ def check_documents(
 
 
 def check_lines(
-    sources: Sequence[str], outputs: Sequence[str], config: QualityConfig
+    sources: Sequence[str],
+    outputs: Sequence[str],
+    config: QualityConfig,
+    reverse: SourceScorer | None = None,
 ) -> LineChecks:
-    """The checks of an existing translation, line by line, without a model (no confidence)."""
-    flags = run_checks([Candidate(s, o) for s, o in zip(sources, outputs, strict=True)], config)
+    """The checks of an existing translation, line by line, without its model (no confidence)."""
+    scores = reverse_scores_of(reverse, sources, outputs)
+    flags = run_checks(
+        [Candidate(s, o, reverse=r) for s, o, r in zip(sources, outputs, scores, strict=True)],
+        config,
+    )
     return LineChecks([[f.name for f in fl] for fl in flags], [None] * len(outputs))
 
 

@@ -28,6 +28,7 @@ from fa2en.evaluate.metrics import (
     Significance,
 )
 from fa2en.evaluate.published import Comparison, compare
+from fa2en.interfaces import SourceScorer
 from fa2en.pipeline import parse_lines, translate_documents
 from fa2en.profiling import measure
 from fa2en.quality import QualityConfig, load_quality_config
@@ -135,7 +136,10 @@ def check_hypotheses(
 
 
 def run_model(
-    translator: Any, ts: TestSet, quality: QualityConfig | None = None
+    translator: Any,
+    ts: TestSet,
+    quality: QualityConfig | None = None,
+    reverse: SourceScorer | None = None,
 ) -> tuple[list[str], dict[str, Any], LineChecks | None]:
     """Translate a test set with ``translator``: the outputs, speed figures and (with ``quality``)
     each line's flags and confidence.
@@ -166,7 +170,9 @@ def run_model(
         "precision": info.get("precision"),
         "backend": info.get("backend"),
     }
-    return hyps, speed, check_documents(docs, results, quality) if quality is not None else None
+    if quality is None:
+        return hyps, speed, None
+    return hyps, speed, check_documents(docs, results, quality, reverse)
 
 
 def evaluate(
@@ -177,8 +183,13 @@ def evaluate(
     baseline: str | None = None,
     significance: Significance = DEFAULT_SIGNIFICANCE,
     load_translator: Any = None,
+    reverse: SourceScorer | None = None,
 ) -> tuple[list[Row], dict[tuple[str, str], list[str]], list[str]]:
-    """Score every system on every test set; return rows, hypotheses and notes."""
+    """Score every system on every test set; return rows, hypotheses and notes.
+
+    ``reverse``: the ``--reverse-model`` scorer; every system's lines are then checked for
+    ``unrelated`` too.
+    """
     if not systems:
         raise Fa2enError("no systems to evaluate: give --model and/or --hyp NAME=FILE")
     names = [s.name for s in systems]
@@ -192,21 +203,24 @@ def evaluate(
     notes: list[str] = []
     speeds: dict[tuple[str, str], dict[str, Any]] = {}
     checks: dict[tuple[str, str], LineChecks | None] = {}
+    reverse_key = reverse.name if reverse is not None else None
     for sys_ in systems:
         if sys_.model is None:
             continue
         translator = load_translator(sys_.model)
-        quality = load_quality_config(sys_.model)
+        quality = load_quality_config(sys_.model, reverse=reverse_key)
         for ts in testsets:
             t0 = time.perf_counter()
             key = (ts.name, sys_.name)
-            hyps[key], speeds[key], checks[key] = run_model(translator, ts, quality)
+            hyps[key], speeds[key], checks[key] = run_model(translator, ts, quality, reverse)
             log.info("translated %s with %s in %.1fs", ts.name, sys_.name, time.perf_counter() - t0)
     for ts in testsets:  # existing outputs: checked without a model (no confidence)
         for sys_ in systems:
             if sys_.hyp_file is not None and ts.src:
                 key = (ts.name, sys_.name)
-                checks[key] = check_lines(ts.src, hyps[key], load_quality_config())
+                checks[key] = check_lines(
+                    ts.src, hyps[key], load_quality_config(reverse=reverse_key), reverse
+                )
     rows = []
     # the baseline first, as Metric.score takes them
     ordered = [base, *(n for n in names if n != base)]

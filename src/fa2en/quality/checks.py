@@ -27,6 +27,9 @@ class Candidate(NamedTuple):
     confidence: float | None = None
     #: generation stopped at the length cap without an end-of-sentence token
     truncated: bool = False
+    #: mean log-probability per token of the source given the output under a reverse model
+    #: (English->Persian; None: no reverse model, unrelated is skipped)
+    reverse: float | None = None
 
 
 class Evidence(NamedTuple):
@@ -36,6 +39,7 @@ class Evidence(NamedTuple):
     output: str
     confidence: float | None
     truncated: bool
+    reverse: float | None
     #: lingua's language name for the output (None: not judged, too short or undecided)
     language: str | None = None
 
@@ -75,6 +79,17 @@ def check_low_confidence(e: Evidence, p: Params) -> str | None:
     """The model's mean token log-probability below the model's threshold (skipped when unknown)."""
     if e.confidence is not None and e.confidence < p["min"]:
         return f"mean token log-probability {e.confidence:.2f} < {p['min']:.2f}"
+    return None
+
+
+def check_unrelated(e: Evidence, p: Params) -> str | None:
+    """The output explains its source badly: log p(source | output) under the reverse model is low.
+
+    Catches fluent outputs unrelated to the source, which the translating model itself can be sure
+    of (see :mod:`fa2en.quality.reverse`); skipped without ``--reverse-model``.
+    """
+    if e.reverse is not None and e.reverse < p["min"]:
+        return f"the source is unlikely given the output: reverse log-probability {e.reverse:.2f} < {p['min']:.2f}"
     return None
 
 
@@ -165,6 +180,7 @@ class Check(NamedTuple):
 CHECKS: dict[str, Check] = {
     "empty": Check(check_empty, final=True),
     "low-confidence": Check(check_low_confidence),
+    "unrelated": Check(check_unrelated),
     "truncated": Check(check_truncated),
     "repetition": Check(check_repetition),
     "untranslated": Check(check_untranslated),

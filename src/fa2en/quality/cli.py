@@ -10,9 +10,10 @@ from typing import Any
 
 from fa2en.errors import InputFileError
 from fa2en.evaluate.data import read_lines
-from fa2en.quality.calibrate import fit_thresholds
+from fa2en.quality.calibrate import fit_low_confidence, fit_thresholds
 from fa2en.quality.checks import Candidate, run_checks
-from fa2en.quality.config import load_quality_config, save_calibration
+from fa2en.quality.config import QualityConfig, load_quality_config, save_calibration
+from fa2en.quality.reverse import reverse_name
 from fa2en.quality.review import flag_counts, summary_line
 
 
@@ -32,11 +33,20 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--model", help="score the translation under this model (enables low-confidence)"
     )
-    p.add_argument("--device", help="device of --model: auto, cpu, cuda, cuda:N")
+    p.add_argument(
+        "--reverse-model",
+        metavar="NAME",
+        help="score how well each line explains its source under this English->Persian model "
+        "('same': --model turned around; enables unrelated)",
+    )
+    p.add_argument(
+        "--device", help="device of --model and --reverse-model: auto, cpu, cuda, cuda:N"
+    )
     p.add_argument(
         "--calibrate",
         action="store_true",
-        help="fit --model's low-confidence and length-ratio thresholds on --src/--ref and save them",
+        help="fit --model's low-confidence and length-ratio thresholds (and --reverse-model's "
+        "unrelated threshold) on --src/--ref and save them",
     )
     p.add_argument("--ref", type=Path, help="human reference for --calibrate")
 
@@ -58,6 +68,29 @@ def model_confidences(
         translator.close()
 
 
+def reverse_scores(
+    args: argparse.Namespace, sources: Sequence[str], outputs: Sequence[str]
+) -> list[float | None]:
+    """log p(source | output) of each line under ``--reverse-model`` (Persian normalised as
+    ``fa2en translate`` normalises it by default)."""
+    from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
+    from fa2en.quality.reverse import ReverseScorer, reverse_scores_of
+
+    scorer = ReverseScorer.load(
+        args.reverse_model, args.model, args.device or "auto", DEFAULT_NORMALIZER
+    )
+    try:
+        return reverse_scores_of(scorer, sources, outputs)
+    finally:
+        scorer.close()
+
+
+def _config(args: argparse.Namespace) -> QualityConfig:
+    """The thresholds for ``--model`` and ``--reverse-model``, with ``--quality-config`` over them."""
+    reverse = reverse_name(args.reverse_model, args.model) if args.reverse_model else None
+    return load_quality_config(args.model, args.quality_config, reverse)
+
+
 def _aligned(src: Path, other: Path) -> tuple[list[str], list[str]]:
     sources, lines = read_lines(src), read_lines(other)
     if len(sources) != len(lines):
@@ -68,15 +101,29 @@ def _aligned(src: Path, other: Path) -> tuple[list[str], list[str]]:
 
 
 def calibrate(args: argparse.Namespace) -> int:
-    """``fa2en qa --calibrate``: fit and save ``--model``'s thresholds."""
-    if not args.model or not args.ref:
-        raise InputFileError("--calibrate needs --model NAME and --ref FILE (with --src)")
+    """``fa2en qa --calibrate``: fit and save ``--model``'s and ``--reverse-model``'s thresholds."""
+    if not (args.model or args.reverse_model) or not args.ref:
+        raise InputFileError(
+            "--calibrate needs --model NAME and/or --reverse-model NAME, and --ref FILE (with --src)"
+        )
     sources, refs = _aligned(args.src, args.ref)
-    config = load_quality_config(args.model, args.quality_config)
-    confidences = model_confidences(args.model, args.device, sources, refs)
-    fitted = fit_thresholds(sources, refs, confidences, config.of("length-ratio"))
-    path = save_calibration(args.model, fitted)
-    print(f"calibrated {args.model} on {len(sources)} lines: {json.dumps(fitted)}; saved to {path}")
+    config = _config(args)
+    if args.model:
+        confidences = model_confidences(args.model, args.device, sources, refs)
+        fitted = fit_thresholds(sources, refs, confidences, config.of("length-ratio"))
+        path = save_calibration(args.model, fitted)
+        print(
+            f"calibrated {args.model} on {len(sources)} lines: {json.dumps(fitted)}; saved to {path}"
+        )
+    if args.reverse_model:
+        name = reverse_name(args.reverse_model, args.model)
+        scores = [s for s in reverse_scores(args, sources, refs) if s is not None]
+        fitted = {"unrelated": {"min": fit_low_confidence(scores)}}
+        path = save_calibration(name, fitted)
+        print(
+            f"calibrated {name} as reverse model on {len(scores)} lines: {json.dumps(fitted)}; "
+            f"saved to {path}"
+        )
     return 0
 
 
@@ -87,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     if args.hyp is None:
         raise InputFileError("fa2en qa needs --hyp FILE (the translation to check)")
     sources, outputs = _aligned(args.src, args.hyp)
-    config = load_quality_config(args.model, args.quality_config)
+    config = _config(args)
     skipped = []
     if args.model:
         confidences: list[float | None] = list(
@@ -96,8 +143,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         confidences = [None] * len(sources)
         skipped.append("low-confidence: skipped (no --model to score the translation)")
+    if args.reverse_model:
+        reverse = reverse_scores(args, sources, outputs)
+    else:
+        reverse = [None] * len(sources)
+        skipped.append("unrelated: skipped (no --reverse-model to score the sources)")
     flags = run_checks(
-        [Candidate(s, o, c) for s, o, c in zip(sources, outputs, confidences, strict=True)], config
+        [
+            Candidate(s, o, c, reverse=r)
+            for s, o, c, r in zip(sources, outputs, confidences, reverse, strict=True)
+        ],
+        config,
     )
     names = [[f.name for f in fl] for fl in flags]
     for line, fl in enumerate(flags, 1):
@@ -113,8 +169,9 @@ def run(args: argparse.Namespace) -> int:
                 "flags": [f.name for f in fl],
                 "reasons": {f.name: f.reason for f in fl},
                 "confidence": conf,
+                "reverse": rev,
             }
-            for line, (fl, conf) in enumerate(zip(flags, confidences, strict=True), 1)
+            for line, (fl, conf, rev) in enumerate(zip(flags, confidences, reverse, strict=True), 1)
         ]
         summary = {
             "lines": len(sources),

@@ -97,8 +97,18 @@ def _merge(params: dict[str, dict[str, Any]], layer: Any, schema: Params, where:
             params[flag][key] = float(value) if isinstance(default, float) else value
 
 
-def load_quality_config(model: str | None = None, override: Path | None = None) -> QualityConfig:
-    """Thresholds for ``model``: packaged, then saved calibrations, then ``override`` (--quality-config)."""
+#: the sections a reverse model's own entry sets (``models: {REVERSE: {unrelated: ...}}``)
+REVERSE_SECTIONS = ("unrelated",)
+
+
+def load_quality_config(
+    model: str | None = None, override: Path | None = None, reverse: str | None = None
+) -> QualityConfig:
+    """Thresholds for ``model``: packaged, then saved calibrations, then ``override`` (--quality-config).
+
+    In each source the ``models`` entry of ``model`` applies, then the ``unrelated`` section of the
+    ``reverse`` model's entry (its threshold belongs to the model that scores it).
+    """
     packaged = packaged_path()
     schema = read_file(packaged)["defaults"]
     params = {flag: dict(values) for flag, values in schema.items()}
@@ -118,6 +128,9 @@ def load_quality_config(model: str | None = None, override: Path | None = None) 
             raise ConfigError(f"{path}: models: expected a mapping of model names")
         if model is not None and model in models:
             _merge(params, models[model] or {}, schema, f"{path}: models.{model}")
+        if reverse is not None and isinstance(models.get(reverse), dict):
+            own = {k: v for k, v in models[reverse].items() if k in REVERSE_SECTIONS}
+            _merge(params, own, schema, f"{path}: models.{reverse}")
     from fa2en.quality.langid import validate_languages
 
     off_target = params["off-target"]

@@ -1,0 +1,100 @@
+"""The reverse model of the ``unrelated`` check, and forced-decoding scores in every family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import translate_args
+
+from fa2en import Translator
+from fa2en.cli import main
+from fa2en.errors import ConfigError, ModelNotFoundError
+from fa2en.quality.reverse import ReverseScorer, reverse_name
+from fa2en.testing.toymodels import TOY_FAMILIES
+
+#: Persian->English codes of the multilingual families, as their tokens
+CODE_TOKENS = {
+    "nllb": ("pes_Arab", "eng_Latn"),
+    "m2m100": ("__fa__", "__en__"),
+    "mbart50": ("fa_IR", "en_XX"),
+}
+
+
+@pytest.mark.parametrize("family", TOY_FAMILIES)
+def test_forced_decoding_gives_the_backend_content_tokens_only(
+    toy_checkpoints: dict[str, Path], family: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backend adds the forced language token and end-of-sentence once; a hypothesis that
+    carried them too would be scored as if the model had written the language code twice."""
+    t = Translator.load(str(toy_checkpoints[family]), "cpu", backend="transformers", num_beams=1)
+    seen: list[list[int]] = []
+    real = t.backend.score
+
+    def spy(sources: list[list[int]], targets: list[list[int]]) -> list[float]:
+        seen.extend(targets)
+        return real(sources, targets)
+
+    monkeypatch.setattr(t.backend, "score", spy)
+    [score] = t.score(["سلام دنیا"], ["Hello world"])
+    assert score < 0
+    specials = {t.tokenizer.eos_token_id, t.backend.decoding.forced_bos_token_id}
+    assert seen and not specials & set(seen[0])
+    assert t.tokenizer.decode(seen[0], skip_special_tokens=True).strip() == "Hello world"
+
+
+@pytest.mark.parametrize("family", list(CODE_TOKENS))
+def test_same_turns_a_multilingual_model_around(
+    toy_checkpoints: dict[str, Path], family: str
+) -> None:
+    persian, english = CODE_TOKENS[family]
+    path = str(toy_checkpoints[family])
+    scorer = ReverseScorer.load("same", path, "cpu", str.strip)
+    t = scorer.translator
+    assert persian == t.tokenizer.convert_ids_to_tokens(t.backend.decoding.forced_bos_token_id)
+    assert english in t.tokenizer.convert_ids_to_tokens(t.encode(["Hello world"])[0])[:2]
+    [value] = scorer.score(["Hello world"], ["سلام دنیا"])
+    assert value is not None and value < 0
+    scorer.close()
+
+
+def test_same_needs_a_model_and_refuses_a_one_way_model(toy_checkpoints: dict[str, Path]) -> None:
+    with pytest.raises(ConfigError, match="needs --model"):
+        reverse_name("same", None)
+    with pytest.raises(ConfigError, match="translates one way only"):
+        ReverseScorer.load("same", str(toy_checkpoints["marian"]), "cpu", str.strip)
+
+
+def test_a_madlad_model_or_a_missing_one_is_refused_naming_the_option(
+    toy_checkpoints: dict[str, Path], tmp_path: Path
+) -> None:
+    with pytest.raises(ConfigError, match="--reverse-model: .* fixed target tag"):
+        ReverseScorer.load(str(toy_checkpoints["madlad"]), None, "cpu", str.strip)
+    with pytest.raises(ModelNotFoundError, match="^--reverse-model: "):
+        ReverseScorer.load(str(tmp_path / "no-such-model"), None, "cpu", str.strip)
+
+
+def test_a_pair_the_reverse_model_cannot_take_is_skipped_not_fatal(
+    toy_checkpoints: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scorer = ReverseScorer.load(str(toy_checkpoints["marian"]), None, "cpu", str.strip)
+    too_long = "word " * (scorer.translator.max_input_tokens + 5)
+    values = scorer.score(["Hello world", too_long], ["سلام دنیا", "سلام"])
+    assert values[0] is not None and values[1] is None
+
+    def broken(sources: object, hypotheses: object) -> list[float]:
+        raise RuntimeError("device lost")
+
+    monkeypatch.setattr(scorer.translator, "score", broken)
+    assert scorer.score(["Hello world"], ["سلام دنیا"]) == [None]
+
+
+def test_translate_with_a_one_way_model_as_same_is_a_one_line_error(
+    tmp_path: Path, memorizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("سلام دنیا.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(translate_args(tmp_path / "a.txt", out, memorizer, "--reverse-model", "same")) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--reverse-model same" in err and "one way" in err
+    assert not (out / "a.txt").exists()
