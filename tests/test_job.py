@@ -209,9 +209,21 @@ def test_missing_input_and_model_are_clear(
     assert "fa2en download m2m100_418M" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("kill", "code"),
+    [(signal.SIGTERM, 130), (signal.SIGKILL, -signal.SIGKILL)],
+    ids=["term", "kill"],
+)
 def test_killed_run_resumes_without_loss_or_redoing(
-    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]]
+    tmp_path: Path,
+    memorizer: Path,
+    article_pairs: list[tuple[str, str]],
+    kill: signal.Signals,
+    code: int,
 ) -> None:
+    """Stopped (SIGTERM) or killed outright (SIGKILL): every output and review record is kept."""
+    from fa2en.quality.review import read_review
+
     src, out = tmp_path / "many", tmp_path / "english"
     src.mkdir()
     n = 40
@@ -234,13 +246,14 @@ def test_killed_run_resumes_without_loss_or_redoing(
         if manifest.exists() and len(manifest.read_text(encoding="utf-8").splitlines()) >= 5:
             break
         time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(kill)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.txt")}
     assert 5 <= len(first) < n, "the kill should land mid-run"
-    for name in first:  # whatever exists is complete
+    for name in first:  # whatever exists is complete, and has its review
         assert (out / name).read_text(encoding="utf-8") == article(int(name[1:4]), 1)
+    assert set(first) <= {r.file for r in read_review(out)}
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"{n - len(first)} done, {len(first)} skipped, 0 kept, 0 failed" in done.stderr
@@ -248,6 +261,15 @@ def test_killed_run_resumes_without_loss_or_redoing(
         assert (out / f"a{i:03d}.txt").read_text(encoding="utf-8") == article(i, 1)
     assert {name: (out / name).stat().st_mtime_ns for name in first} == first
     assert not list(out.rglob("*.fa2en-tmp"))
+    # the review has every file once, its two sentences in order, as the page shows them
+    review = read_review(out)
+    assert sorted((r.file, r.sentence) for r in review) == sorted(
+        (f"a{i:03d}.txt", k) for i in range(n) for k in (1, 2)
+    )
+    journal = (out / ".fa2en-review" / "segments.jsonl").read_text(encoding="utf-8")
+    assert len(journal.splitlines()) == 2 * n  # compacted: no older block left
+    page = (out / ".fa2en-review" / "index.html").read_text(encoding="utf-8")
+    assert all(f"a{i:03d}.txt" in page for i in range(n))
 
 
 def test_progress_bar_on_a_terminal(

@@ -13,7 +13,15 @@ from fa2en.quality import Flag
 from fa2en.quality import cli as qa_cli
 from fa2en.quality.calibrate import fit_length_ratio, fit_low_confidence, length_ratios
 from fa2en.quality.config import load_quality_config, packaged_path, read_file
-from fa2en.quality.review import SegmentRecord, render_html, summary_line, write_review
+from fa2en.quality.review import (
+    SegmentRecord,
+    append_review,
+    read_review,
+    rebuild_review,
+    render_html,
+    summary_line,
+    write_review,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +63,25 @@ def test_write_review_writes_segments_and_page(tmp_path: Path) -> None:
     }
     assert rows[3]["repair"] == {"tried": ["beam 8"]}
     assert (tmp_path / ".fa2en-review" / "index.html").is_file()
+
+
+def test_journal_keeps_each_files_latest_block_and_skips_a_cut_line(tmp_path: Path) -> None:
+    def rec(file: str, sentence: int, output: str) -> SegmentRecord:
+        return SegmentRecord.build(file, 1, sentence, "متن", output, -0.1, [])
+
+    append_review(tmp_path, [rec("a.txt", 1, "old 1"), rec("a.txt", 2, "old 2")])
+    append_review(tmp_path, [rec("b.txt", 1, "b 1")])
+    append_review(tmp_path, [rec("a.txt", 1, "new 1")])  # a.txt translated again: one sentence
+    journal = tmp_path / ".fa2en-review" / "segments.jsonl"
+    with journal.open("a", encoding="utf-8") as f:
+        f.write('{"file": "c.txt", "paragr')  # a write cut short by a kill
+    assert [(r.file, r.output) for r in read_review(tmp_path)] == [
+        ("a.txt", "new 1"),
+        ("b.txt", "b 1"),
+    ]
+    rebuild_review(tmp_path)
+    assert len(journal.read_text(encoding="utf-8").splitlines()) == 2
+    assert "new 1" in (tmp_path / ".fa2en-review" / "index.html").read_text(encoding="utf-8")
 
 
 def test_page_is_escaped_ordered_and_self_contained() -> None:

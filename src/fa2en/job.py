@@ -27,7 +27,7 @@ from fa2en.interfaces import SentenceTranslator
 from fa2en.manifest import Manifest, atomic_write, remove_stale_temporaries
 from fa2en.options import JobOptions
 from fa2en.pipeline import TranslatedDocument, translate_documents
-from fa2en.quality.review import SegmentRecord, update_review
+from fa2en.quality.review import REVIEW_DIR, SegmentRecord, append_review, rebuild_review
 from fa2en.summary import Summary, event
 
 log = logging.getLogger("fa2en.job")
@@ -70,6 +70,8 @@ def run_job(
         _count_source_tokens(pending, opts, summary)
     else:
         _translate(pending, complete, outdir, opts, manifest, summary, open_engine, progress)
+        if opts.review and (outdir / REVIEW_DIR / "segments.jsonl").is_file():
+            rebuild_review(outdir)  # the page shows every record, a killed earlier run's too
     summary.seconds = time.perf_counter() - t0
     if not opts.dry_run:
         (outdir / ".fa2en-run.json").write_text(
@@ -163,7 +165,6 @@ def _translate(
     reverse = open_reverse(opts)  # first: a wrong --reverse-model fails before the long load
     engine = open_engine()
     checker = open_checker(opts, engine, reverse)
-    records: list[SegmentRecord] = []
     try:
         current = provenance(engine)
         stale = [t for t in complete if manifest.entries[t.rel].provenance != current]
@@ -179,10 +180,11 @@ def _translate(
             progress.total = summary.sentences
             progress.refresh()
         for wave in _waves(pending, opts.wave_sentences):
-            wave_records = _translate_wave(
+            written = _translate_wave(
                 wave, outdir, opts, manifest, summary, checker, current, progress
             )
-            records += wave_records
+            if written:  # the page follows a long run wave by wave
+                rebuild_review(outdir)
     except KeyboardInterrupt:
         summary.interrupted = True
         event("interrupted", done=summary.done)
@@ -190,8 +192,6 @@ def _translate(
         summary.notes += engine.notes
         checker.close()
         engine.close()
-        if opts.review and records:
-            update_review(outdir, records)
 
 
 def _translate_wave(
@@ -203,13 +203,14 @@ def _translate_wave(
     checker: Checker,
     made_by: str,
     progress: Any,
-) -> list[SegmentRecord]:
+) -> int:
     """Load the wave's files, translate their sentences together, write each file.
 
-    Returns the review records of the files written.
+    Each file's review records go into the review journal just before the file is recorded done.
+    Returns how many review records were written.
     """
     engine = checker.engine
-    records: list[SegmentRecord] = []
+    written = 0
     loaded = []
     for task in wave:
         try:
@@ -241,25 +242,32 @@ def _translate_wave(
             .render(task.text, task.docs, [r.text for r in mine])
             .encode("utf-8")
         )
-        atomic_write(
-            outdir / task.rel,
-            data,
-            before_rename=lambda t=task, d=data: manifest.record(
-                t.rel, t.sha256, opts.signature(t.fmt), d, t.n_sentences, made_by
-            ),
-        )
+        records = _records(task, mine) if opts.review else []
+
+        def done(t: FileTask = task, d: bytes = data, r: list[SegmentRecord] = records) -> None:
+            append_review(outdir, r)
+            manifest.record(t.rel, t.sha256, opts.signature(t.fmt), d, t.n_sentences, made_by)
+
+        atomic_write(outdir / task.rel, data, before_rename=done)
         summary.done += 1
         event("done", file=task.rel, sentences=task.n_sentences)
-        if opts.review:
-            records += _records(task, mine, summary)
+        _count_flags(records, summary)
+        written += len(records)
         task.unload()
-    return records
+    return written
 
 
-def _records(
-    task: FileTask, results: list[TranslatedDocument], summary: Summary
-) -> list[SegmentRecord]:
-    """The review records of one written file (positions count from 1), counted in the summary."""
+def _count_flags(records: list[SegmentRecord], summary: Summary) -> None:
+    """Count a written file's checked and flagged sentences in the summary."""
+    for record in records:
+        for name in record.flags:
+            summary.flagged[name] = summary.flagged.get(name, 0) + 1
+        summary.flagged_sentences += bool(record.flags)
+    summary.checked += len(records)
+
+
+def _records(task: FileTask, results: list[TranslatedDocument]) -> list[SegmentRecord]:
+    """The review records of one translated file (positions count from 1)."""
     out: list[SegmentRecord] = []
     offset = 0
     for doc, result in zip(task.docs, results, strict=True):
@@ -281,11 +289,7 @@ def _records(
                     checked.repair,
                 )
             )
-            for flag in checked.flags:
-                summary.flagged[flag.name] = summary.flagged.get(flag.name, 0) + 1
-            summary.flagged_sentences += bool(checked.flags)
         offset += len(set(paragraphs))
-    summary.checked += len(out)
     return out
 
 

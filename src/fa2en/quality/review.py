@@ -159,19 +159,52 @@ def write_review(outdir: Path, records: list[SegmentRecord]) -> None:
     (folder / "index.html").write_text(render_html(records), encoding="utf-8")
 
 
-def update_review(outdir: Path, records: list[SegmentRecord]) -> None:
-    """Write the review of the whole folder: earlier runs' records of other files, and these."""
+def append_review(outdir: Path, records: Sequence[SegmentRecord]) -> None:
+    """Add one file's records to ``segments.jsonl`` in one write, before the file is recorded done.
+
+    The file is a journal while a job runs: a run killed at any point keeps the review of every
+    file it finished. A file translated again appends a new block; its latest block is the one
+    that counts (:func:`read_review`).
+    """
+    if not records:
+        return
+    folder = outdir / REVIEW_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "segments.jsonl").open("a", encoding="utf-8") as out:
+        out.write("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records))
+
+
+def read_review(outdir: Path) -> list[SegmentRecord]:
+    """The records of ``segments.jsonl``, each file's latest block (a block starts at sentence 1).
+
+    Unreadable lines (a write cut by a kill) are skipped.
+    """
     path = outdir / REVIEW_DIR / "segments.jsonl"
-    redone = {r.file for r in records}
-    kept: list[SegmentRecord] = []
-    if path.is_file():
-        names = {f.name for f in fields(SegmentRecord)}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                data = json.loads(line)
-                record = SegmentRecord(**{k: v for k, v in data.items() if k in names})
-            except (ValueError, TypeError):
-                continue
-            if record.file not in redone:
-                kept.append(record)
-    write_review(outdir, kept + records)
+    if not path.is_file():
+        return []
+    names = {f.name for f in fields(SegmentRecord)}
+    by_file: dict[str, list[SegmentRecord]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            data = json.loads(line)
+            record = SegmentRecord(**{k: v for k, v in data.items() if k in names})
+        except (ValueError, TypeError):
+            continue
+        if record.sentence == 1 or record.file not in by_file:
+            by_file[record.file] = []
+        by_file[record.file].append(record)
+    return [r for records in by_file.values() for r in records]
+
+
+def rebuild_review(outdir: Path) -> None:
+    """Compact ``segments.jsonl`` to each file's latest records and write ``index.html`` from it."""
+    write_review(outdir, read_review(outdir))
+
+
+def review_is_stale(outdir: Path) -> bool:
+    """Whether ``segments.jsonl`` has records ``index.html`` does not show (a killed run's)."""
+    folder = outdir / REVIEW_DIR
+    journal, page = folder / "segments.jsonl", folder / "index.html"
+    if not journal.is_file():
+        return False
+    return not page.is_file() or page.stat().st_mtime_ns < journal.stat().st_mtime_ns
