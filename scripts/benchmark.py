@@ -71,8 +71,8 @@ JOB_ROWS = {
     "job +facts": {"review": False, "repair": False, "facts": True},
     "job +checks+review": {"review": True, "repair": False, "facts": False},
     "job +checks+review+repair": {"review": True, "repair": True, "facts": False},
-    # reverse_model True: the benchmark's model itself scores every sentence the other way round
-    # (the cost of an equal-size --reverse-model, e.g. an NLLB model as `--reverse-model same`)
+    # reverse_model True: a second copy of the benchmark's model scores every sentence the other
+    # way round (the time of an equal-size --reverse-model; `same` takes as long, sharing weights)
     "job +checks+review+reverse": {
         "review": True,
         "repair": False,

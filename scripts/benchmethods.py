@@ -117,7 +117,7 @@ class Job:
         self.fa2en = Fa2en(engine)
         # the reverse model is loaded here too, untimed like the translating model: the job is
         # handed the loaded one (closing a Translator releases nothing, so it serves every run)
-        self.reverse = open_reverse(self.opts)
+        self.reverse = open_reverse(self.opts, engine)
         self.specials = self.fa2en.specials
         ids = (DATA / "ntrex128" / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").split("\n")
         self.doc_ids = [d.strip() for d in ids]
@@ -130,7 +130,7 @@ class Job:
         run = Path(tempfile.mkdtemp(dir=self.work))
         write_articles(run / "in", sentences, self.doc_ids)
         self.fa2en.recorder.outputs = []
-        with patch("fa2en.job.open_reverse", lambda opts: self.reverse):
+        with patch("fa2en.job.open_reverse", lambda opts, engine: self.reverse):
             summary = run_job([run / "in"], run / "out", self.opts, lambda: self.fa2en.tr)
         if summary.failed:
             raise RuntimeError(f"job failed: {summary.failed[0]}")

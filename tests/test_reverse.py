@@ -13,6 +13,8 @@ from fa2en.errors import ConfigError, ModelNotFoundError
 from fa2en.quality.reverse import ReverseScorer, reverse_name
 from fa2en.testing.toymodels import TOY_FAMILIES
 
+#: each family's Persian code, as given to the tokenizer
+CODE_LANGS = {"nllb": "pes_Arab", "m2m100": "fa", "mbart50": "fa_IR"}
 #: Persian->English codes of the multilingual families, as their tokens
 CODE_TOKENS = {
     "nllb": ("pes_Arab", "eng_Latn"),
@@ -58,6 +60,39 @@ def test_same_turns_a_multilingual_model_around(
     scorer.close()
 
 
+@pytest.mark.parametrize("family", list(CODE_TOKENS))
+def test_same_shares_the_loaded_weights_of_the_translating_model(
+    toy_checkpoints: dict[str, Path], family: str
+) -> None:
+    persian = CODE_TOKENS[family][0]
+    path = str(toy_checkpoints[family])
+    forward = Translator.load(path, "cpu", backend="transformers", num_beams=4)
+    forced = forward.backend.decoding.forced_bos_token_id
+    shared = ReverseScorer.load("same", path, "cpu", str.strip, engine=forward)
+    t = shared.translator
+    assert t.backend.model is forward.backend.model  # one copy of the weights
+    # the translating model still translates Persian->English, with its own beams
+    assert forward.backend.decoding.forced_bos_token_id == forced
+    assert forward.backend.decoding.num_beams == 4
+    assert persian in forward.tokenizer.convert_ids_to_tokens(forward.encode(["سلام"])[0])[:2]
+    assert persian == t.tokenizer.convert_ids_to_tokens(t.backend.decoding.forced_bos_token_id)
+    # the same scores as a second copy loaded the other way round
+    separate = ReverseScorer(
+        Translator.load(
+            path,
+            "cpu",
+            src_lang=t.tokenizer.src_lang,
+            tgt_lang=CODE_LANGS[family],
+            backend="transformers",
+            num_beams=1,
+            normalizer=None,
+        ),
+        str.strip,
+    )
+    pairs = (["Hello world", "Good morning"], ["سلام دنیا", "صبح بخیر"])
+    assert shared.score(*pairs) == pytest.approx(separate.score(*pairs), abs=1e-5)
+
+
 def test_same_needs_a_model_and_refuses_a_one_way_model(toy_checkpoints: dict[str, Path]) -> None:
     with pytest.raises(ConfigError, match="needs --model"):
         reverse_name("same", None)
@@ -98,3 +133,20 @@ def test_translate_with_a_one_way_model_as_same_is_a_one_line_error(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--reverse-model same" in err and "one way" in err
     assert not (out / "a.txt").exists()
+
+
+def test_a_job_with_same_checks_every_sentence_backwards(
+    tmp_path: Path, toy_checkpoints: dict[str, Path]
+) -> None:
+    """``translate --reverse-model same`` with a multilingual model: every sentence scored."""
+    import json
+
+    (tmp_path / "a.txt").write_text("سلام دنیا.\n\nصبح بخیر.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["translate", str(tmp_path / "a.txt"), "-o", str(out), "--model"]
+    args += [str(toy_checkpoints["nllb"]), "--backend", "transformers", "--beams", "1"]
+    assert main([*args, "--quiet", "--repair", "false", "--reverse-model", "same"]) == 0
+    lines = (out / ".fa2en-review" / "segments.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    # random weights: nothing explains anything, so the reverse check fires on every sentence
+    assert len(records) == 2 and all("unrelated" in r["flags"] for r in records)

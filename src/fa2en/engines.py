@@ -109,17 +109,26 @@ def check_settings(opts: JobOptions) -> CheckSettings:
     return CheckSettings(quality=quality, facts=facts, repair=opts.review and opts.repair)
 
 
-def open_reverse(opts: JobOptions) -> SourceScorer | None:
+def check_reverse(opts: JobOptions) -> None:
+    """Fail at once on a ``--reverse-model`` that cannot work (before the long model load)."""
+    if opts.reverse_model and opts.review:
+        from fa2en.quality.reverse import SAME, reverse_languages, reverse_name
+
+        name = reverse_name(opts.reverse_model, opts.model)
+        reverse_languages(name, same=opts.reverse_model == SAME)
+
+
+def open_reverse(opts: JobOptions, engine: SentenceTranslator) -> SourceScorer | None:
     """The ``--reverse-model`` scorer of the ``unrelated`` check (None: not asked, or no checks).
 
-    Opened before the translating model, so that a wrong name fails at once.
+    ``same`` with an in-process engine shares its loaded weights (no second copy in memory).
     """
     if not (opts.reverse_model and opts.review):
         return None
     from fa2en.quality.reverse import ReverseScorer
 
     prepare = partial(prepare_text, normalizer=opts.normalizer())
-    reverse = ReverseScorer.load(opts.reverse_model, opts.model, opts.device, prepare)
+    reverse = ReverseScorer.load(opts.reverse_model, opts.model, opts.device, prepare, engine)
     log.info("event=reverse_model %s", reverse.describe())
     return reverse
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from fa2en import __version__
 from fa2en.checking import Checker
-from fa2en.engines import open_checker, open_reverse
+from fa2en.engines import check_reverse, open_checker, open_reverse
 from fa2en.errors import Fa2enError, InputFileError
 from fa2en.files import FileTask, check_outdir, file_format, load_task
 from fa2en.formats import decode
@@ -162,9 +162,9 @@ def _translate(
     """Open the engine, redo complete files another engine made, and translate wave by wave."""
     if not pending:
         return  # complete outputs are left as they are: no engine needed
-    reverse = open_reverse(opts)  # first: a wrong --reverse-model fails before the long load
+    check_reverse(opts)  # a wrong --reverse-model fails before the long load
     engine = open_engine()
-    checker = open_checker(opts, engine, reverse)
+    checker = open_checker(opts, engine, open_reverse(opts, engine))
     try:
         current = provenance(engine)
         stale = [t for t in complete if manifest.entries[t.rel].provenance != current]
@@ -298,7 +298,7 @@ def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) 
     text = decode(data, "<stdin>")
     fmt = file_format(opts.format or "text", opts)
     docs = fmt.parse(text)
-    checker = open_checker(opts, engine, open_reverse(opts))
+    checker = open_checker(opts, engine, open_reverse(opts, engine))
     try:
         results = translate_documents(docs, engine, digits=opts.digits, checker=checker)
     finally:

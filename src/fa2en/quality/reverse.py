@@ -9,19 +9,22 @@ here as a reference-free adequacy check.
 
 The reverse model is ``--reverse-model NAME``: an English->Persian checkpoint, or a multilingual
 model (NLLB-200, M2M100, mBART-50) used with its languages swapped. ``same`` is the translating
-model itself, when it is multilingual: no second download.
+model itself, when it is multilingual: no second download, and in one process no second copy in
+memory either (:func:`turned_around` shares the loaded weights).
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from fa2en.errors import ConfigError, ModelNotFoundError
 
 if TYPE_CHECKING:
-    from fa2en.interfaces import SourceScorer
+    from fa2en.interfaces import SentenceTranslator, SourceScorer
     from fa2en.translator import Translator
 
 log = logging.getLogger("fa2en")
@@ -69,6 +72,32 @@ def reverse_languages(name: str, *, same: bool) -> tuple[str | None, str | None]
     return None, None
 
 
+def turned_around(translator: Translator, src_lang: str, tgt_lang: str) -> Translator:
+    """The same loaded model translating the other way: its own tokenizer and decoding, the weights
+    shared (a multilingual model scores English->Persian without a second copy in memory)."""
+    from fa2en.loading import load_tokenizer
+    from fa2en.translator import Translator
+
+    assert translator.source is not None, "a loaded translator knows its source"
+    tokenizer = load_tokenizer(translator.source)  # its own: the source language is set on it
+    forced = translator.family.configure(tokenizer, src_lang, tgt_lang)
+    backend = copy.copy(translator.backend)  # the model object is shared, the decoding is not
+    backend.decoding = replace(backend.decoding, num_beams=1, forced_bos_token_id=forced)
+    reverse = Translator(
+        tokenizer,
+        backend,
+        translator.family,
+        source=translator.source,
+        generation=translator.generation,
+        max_tokens=translator.max_tokens,
+        max_batch_size=translator.max_batch_size,
+        normalizer=None,
+        positions=translator.positions,
+    )
+    reverse.fingerprint = translator.fingerprint
+    return reverse
+
+
 def reverse_scores_of(
     reverse: SourceScorer | None, sources: Sequence[str], outputs: Sequence[str]
 ) -> list[float | None]:
@@ -101,13 +130,20 @@ class ReverseScorer:
         model: str | None,
         device: str,
         prepare_source: Callable[[str], str],
+        engine: SentenceTranslator | None = None,
     ) -> ReverseScorer:
-        """Load ``--reverse-model`` (``same``: ``model`` turned around) on ``device``."""
+        """Load ``--reverse-model`` (``same``: ``model`` turned around) on ``device``.
+
+        ``engine``: the job's translating engine; for ``same`` and an in-process
+        :class:`~fa2en.translator.Translator` its loaded weights are shared.
+        """
         from fa2en.translator import Translator
 
         name = reverse_name(reverse, model)
         try:
             src_lang, tgt_lang = reverse_languages(name, same=reverse == SAME)
+            if reverse == SAME and isinstance(engine, Translator) and src_lang and tgt_lang:
+                return cls(turned_around(engine, src_lang, tgt_lang), prepare_source, name)
             # English in: no Persian normalisation (spaces are folded)
             translator = Translator.load(
                 name, device, src_lang=src_lang, tgt_lang=tgt_lang, num_beams=1, normalizer=None
