@@ -42,10 +42,11 @@ def test_non_commercial_licences_get_a_notice() -> None:
 def test_eval_prints_the_licence_notice_for_a_model_system(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # The weights are not here, so loading fails after the notice (a clear error, exit 2).
+    # The weights are not here, so loading fails after the notice (a clear error, exit 3 as in
+    # translate: the model is not available)
     code = main(["--testset", "tatoeba", "--limit", "2", "--model", "nllb-200-distilled-600M"])
     err = capsys.readouterr().err
-    assert code == 2
+    assert code == 3
     assert "notice: nllb-200-distilled-600M is licensed CC-BY-NC-4.0" in err
 
 

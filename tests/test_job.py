@@ -257,6 +257,8 @@ def test_killed_run_resumes_without_loss_or_redoing(
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"{n - len(first)} done, {len(first)} skipped, 0 kept, 0 failed" in done.stderr
+    left = 2 * (n - len(first))  # two one-sentence paragraphs a file: the counts of this run's work
+    assert f"paragraphs: {left}  sentences: {left}" in done.stderr
     for i in range(n):
         assert (out / f"a{i:03d}.txt").read_text(encoding="utf-8") == article(i, 1)
     assert {name: (out / name).stat().st_mtime_ns for name in first} == first

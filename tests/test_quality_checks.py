@@ -225,3 +225,18 @@ def test_saved_calibration_is_found_by_the_checks() -> None:
     assert m1.of("low-confidence")["min"] == -0.7 and m1.of("length-ratio")["max"] == 1.4
     assert load_quality_config("m2").of("low-confidence")["min"] == -0.9
     assert load_quality_config("other").of("low-confidence")["min"] == -1.5
+
+
+def test_a_checkpoint_folder_is_one_model_however_its_path_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "models" / "mine").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    save_calibration("models/mine", {"low-confidence": {"min": -0.7}})
+    save_calibration("./models/mine/", {"length-ratio": {"min": 0.5, "max": 2.0}})
+    for name in ("models/mine", str(tmp_path / "models" / "mine"), "./models/mine/"):
+        config = load_quality_config(name)
+        assert config.of("low-confidence")["min"] == -0.7
+        assert config.of("length-ratio")["max"] == 2.0
+    assert len(read_file(calibration_path())["models"]) == 1
+    assert load_quality_config("models/other").of("low-confidence")["min"] == -1.5

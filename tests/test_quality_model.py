@@ -96,6 +96,7 @@ def test_calibrated_memorizer_flags_what_it_never_saw(
     for record, english in zip(by_file["memorised.txt"], en, strict=True):
         assert record["output"] == english
         assert record["flags"] == [] and record["repair"] is None
+        assert record["reverse"] > fitted.of("unrelated")["min"]
 
     # every unseen sentence is flagged (before or after repair), including those the memorizer
     # turns, sure of itself, into one of its memorised English sentences word for word: the

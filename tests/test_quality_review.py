@@ -60,6 +60,7 @@ def test_write_review_writes_segments_and_page(tmp_path: Path) -> None:
         "flags": ["repetition"],
         "reasons": {"repetition": "'sorry' 5 times in a row"},
         "repair": None,
+        "reverse": None,
     }
     assert rows[3]["repair"] == {"tried": ["beam 8"]}
     assert (tmp_path / ".fa2en-review" / "index.html").is_file()
@@ -128,6 +129,22 @@ def test_qa_misaligned_files_name_both(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["qa", "--src", str(s), "--hyp", str(h)]) == 2
     err = capsys.readouterr().err
     assert f"{s} has 2 lines but {h} has 1" in err
+
+
+def test_qa_reads_utf16_like_translate_and_names_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s, h = _files(tmp_path, SRC, HYP)
+    h.write_bytes("".join(x + "\n" for x in HYP).encode("utf-16"))  # with its byte-order mark
+    out = tmp_path / "qa.json"
+    assert main(["qa", "--src", str(s), "--hyp", str(h), "--json", str(out)]) == 0
+    assert [x["flags"] for x in json.loads(out.read_text(encoding="utf-8"))["segments"]] == [
+        [],
+        ["numbers"],
+    ]
+    capsys.readouterr()
+    assert main(["qa", "--src", str(tmp_path), "--hyp", str(h)]) == 2
+    assert f"{tmp_path} is a folder" in capsys.readouterr().err
 
 
 def test_qa_with_a_model_scores_low_confidence(

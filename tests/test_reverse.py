@@ -150,3 +150,37 @@ def test_a_job_with_same_checks_every_sentence_backwards(
     records = [json.loads(line) for line in lines]
     # random weights: nothing explains anything, so the reverse check fires on every sentence
     assert len(records) == 2 and all("unrelated" in r["flags"] for r in records)
+
+
+def test_a_bad_reverse_model_fails_a_dry_run_and_names_the_option(
+    tmp_path: Path, memorizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text("سلام دنیا.\n", encoding="utf-8")
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    base = translate_args(tmp_path / "a.txt", tmp_path / "out", memorizer, "--dry-run")
+    for reverse, code, words in (
+        ("same", 2, "--reverse-model same"),
+        (str(empty), 3, "--reverse-model: "),
+        (str(tmp_path / "missing"), 3, "--reverse-model: "),
+    ):
+        assert main([*base, "--reverse-model", reverse]) == code, reverse
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"fa2en: error: {words}"), err
+    # the same missing model in eval: the same exit code as translate (3: model not available)
+    from fa2en.evaluate.cli import main as eval_main
+
+    ref = tmp_path / "r.en"
+    ref.write_text("Hello.\n", encoding="utf-8")
+    args = ["--src", str(tmp_path / "a.txt"), "--ref", str(ref), "--hyp", f"a={ref}"]
+    assert eval_main([*args, "--reverse-model", str(tmp_path / "missing")]) == 3
+    assert "--reverse-model: " in capsys.readouterr().err
+
+
+def test_reverse_model_without_checks_is_said_to_do_nothing(
+    tmp_path: Path, memorizer: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a.txt").write_text("سلام دنیا.\n", encoding="utf-8")
+    args = translate_args(tmp_path / "a.txt", tmp_path / "out", memorizer, "--no-review")
+    assert main([*args, "--reverse-model", "anything", "--dry-run"]) == 0
+    assert "--reverse-model has no effect with --no-review" in caplog.text

@@ -3,7 +3,7 @@
 import textwrap
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from fa2en.segment import detect_wrap_width, segment_document, split_sentences
@@ -257,6 +257,8 @@ TEXTISH = st.lists(
 
 @settings(max_examples=400, deadline=None)
 @given(TEXTISH, st.sampled_from([None, True, False]), st.booleans())
+# found by hypothesis: a cell whose inline code holds pipes came back with them escaped
+@example("\n|```|---|`x`", None, False)
 def test_round_trip_and_no_empty_segments(text: str, wrapped: bool | None, protect: bool) -> None:
     doc = segment_document(text, wrapped=wrapped, protect=protect)
     assert doc.text == text

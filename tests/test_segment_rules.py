@@ -137,7 +137,13 @@ def test_emphasis_delimiter(cell: str, delimiters: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "unsafe"), [("a | b", ["|"]), ("a \\| b", []), ("a\r\nb", ["\r", "\n"])]
+    ("text", "unsafe"),
+    [
+        ("a | b", ["|"]),
+        ("a \\| b", []),
+        ("a\r\nb", ["\r", "\n"]),
+        ("`a|b` | c", ["`a|b`", "|"]),  # inline code is matched whole and left as it is
+    ],
 )
 def test_cell_unsafe(text: str, unsafe: list[str]) -> None:
     assert rules.CELL_UNSAFE.findall(text) == unsafe

@@ -48,6 +48,8 @@ class Checked:
     translation: Translation
     flags: list[Flag] = field(default_factory=list)
     repair: dict[str, Any] | None = None
+    #: log p(source | output) under the reverse model (None: no reverse model, or not scored)
+    reverse: float | None = None
 
 
 class _Occurrence(NamedTuple):
@@ -71,6 +73,7 @@ def _assess(
         )
         flags = [Flag(FACT_FLAGS[f.kind], f"{f.source} should read {f.english!r}") for f in lost]
         kept.append((t._replace(text=text), flags))
+    reverse_scores: list[float | None] = [None] * len(kept)
     if settings.quality is not None:
         reverse_scores = reverse_scores_of(
             reverse, [o.source for o in occurrences], [t.text for t, _ in kept]
@@ -85,13 +88,13 @@ def _assess(
     else:
         checks = [[] for _ in kept]
     out = []
-    for (t, fact_flags), flags in zip(kept, checks, strict=True):
+    for (t, fact_flags), flags, reverse_score in zip(kept, checks, reverse_scores, strict=True):
         seen = {f.name for f in flags}
         merged = [
             Flag(name, "; ".join(f.reason for f in fact_flags if f.name == name))
             for name in dict.fromkeys(f.name for f in fact_flags if f.name not in seen)
         ]
-        out.append(Checked(t, flags + merged))
+        out.append(Checked(t, flags + merged, reverse=reverse_score))
     return out
 
 
@@ -184,6 +187,7 @@ class Checker:
                     "chosen": best_name,
                     "flags_before": [f.name for f in first.flags],
                 },
+                best.reverse,
             )
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fa2en.errors import DeviceUnavailableError, Fa2enError, InputFileError, ModelNotFoundError
+from fa2en.errors import Fa2enError, InputFileError, exit_code
 
 log = logging.getLogger("fa2en")
 
@@ -332,15 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"fa2en: error: {exc}", file=sys.stderr)
-        if isinstance(exc, ModelNotFoundError | DeviceUnavailableError):
-            return 3
-        return (
-            1
-            if isinstance(exc, InputFileError)
-            and args.command == "translate"
-            and args.inputs == ["-"]
-            else 2
-        )
+        stdin = args.command == "translate" and args.inputs == ["-"]
+        return 1 if isinstance(exc, InputFileError) and stdin else exit_code(exc)
     except KeyboardInterrupt:
         print("fa2en: interrupted", file=sys.stderr)
         return 130

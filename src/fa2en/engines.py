@@ -111,11 +111,12 @@ def check_settings(opts: JobOptions) -> CheckSettings:
 
 def check_reverse(opts: JobOptions) -> None:
     """Fail at once on a ``--reverse-model`` that cannot work (before the long model load)."""
-    if opts.reverse_model and opts.review:
-        from fa2en.quality.reverse import SAME, reverse_languages, reverse_name
+    if opts.reverse_model and not opts.review:
+        log.warning("note: --reverse-model has no effect with --no-review (no checks are run)")
+    elif opts.reverse_model:
+        from fa2en.quality.reverse import check_reverse as check
 
-        name = reverse_name(opts.reverse_model, opts.model)
-        reverse_languages(name, same=opts.reverse_model == SAME)
+        check(opts.reverse_model, opts.model)
 
 
 def open_reverse(opts: JobOptions, engine: SentenceTranslator) -> SourceScorer | None:

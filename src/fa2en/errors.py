@@ -27,3 +27,13 @@ class DeviceUnavailableError(Fa2enError):
 
 class TranslationError(Fa2enError):
     """A sentence that could not be translated; the message says why."""
+
+
+def exit_code(exc: Fa2enError) -> int:
+    """The exit code of an error: 3 when the model or device is not available, else 2 (usage)."""
+    return 3 if isinstance(exc, ModelNotFoundError | DeviceUnavailableError) else 2
+
+
+def naming(option: str, exc: Fa2enError) -> Fa2enError:
+    """The same kind of error, its message led by the option it came from (``--reverse-model: ...``)."""
+    return type(exc)(f"{option}: {exc}")

@@ -23,6 +23,7 @@ class FileTask:
     fmt: str
     sha256: str = ""
     n_sentences: int = 0
+    n_paragraphs: int = 0
     text: str = ""
     docs: list[Document] = field(default_factory=list)
 
@@ -59,6 +60,7 @@ def load_task(task: FileTask, opts: JobOptions) -> None:
     task.docs = file_format(task.fmt, opts).parse(task.text)
     task.sha256 = sha256_bytes(data)
     task.n_sentences = sum(len(d.sentences) for d in task.docs)
+    task.n_paragraphs = sum(d.n_paragraphs for d in task.docs)
 
 
 def file_format(name: str, opts: JobOptions) -> Any:

@@ -58,6 +58,7 @@ def run_job(
     t0 = time.perf_counter()
     summary = Summary()
     check_outdir(outdir, opts.dry_run)
+    check_reverse(opts)  # a wrong --reverse-model fails before any work (dry runs too)
     found, summary.notes = discover(inputs, outdir, opts.include, opts.exclude, opts.format)
     manifest = Manifest(outdir)
     if not opts.dry_run and (n := remove_stale_temporaries(outdir)):
@@ -65,6 +66,7 @@ def run_job(
     tasks = [FileTask(f.source, f.rel, f.fmt) for f in found]
     pending, complete = _first_pass(tasks, opts, manifest, summary)
     summary.sentences = sum(t.n_sentences for t in pending)
+    summary.paragraphs = sum(t.n_paragraphs for t in pending)
     if opts.dry_run:
         summary.done = len(pending)
         _count_source_tokens(pending, opts, summary)
@@ -91,7 +93,6 @@ def _first_pass(
         except InputFileError as exc:
             _failed(summary, task, str(exc))
             continue
-        summary.paragraphs += sum(d.n_paragraphs for d in task.docs)
         task.unload()
         status = manifest.status(task.rel, task.sha256, opts.signature(task.fmt))
         if status == "foreign":
@@ -162,7 +163,6 @@ def _translate(
     """Open the engine, redo complete files another engine made, and translate wave by wave."""
     if not pending:
         return  # complete outputs are left as they are: no engine needed
-    check_reverse(opts)  # a wrong --reverse-model fails before the long load
     engine = open_engine()
     checker = open_checker(opts, engine, open_reverse(opts, engine))
     try:
@@ -176,6 +176,7 @@ def _translate(
             )
             pending += stale
             summary.sentences += sum(t.n_sentences for t in stale)
+            summary.paragraphs += sum(t.n_paragraphs for t in stale)
         if progress is not None:
             progress.total = summary.sentences
             progress.refresh()
@@ -287,6 +288,7 @@ def _records(task: FileTask, results: list[TranslatedDocument]) -> list[SegmentR
                     t.confidence,
                     checked.flags,
                     checked.repair,
+                    checked.reverse,
                 )
             )
         offset += len(set(paragraphs))

@@ -45,7 +45,8 @@ class Summary:
         lines = [
             f"files: {self.done} done, {self.skipped} skipped, {self.kept} kept, {len(self.failed)} failed"
             + (" (interrupted: rerun the same command to finish)" if self.interrupted else ""),
-            f"paragraphs: {self.paragraphs}  sentences: {self.sentences}  source tokens: {self.src_tokens}  "
+            ("of the files to translate: " if self.interrupted else "")
+            + f"paragraphs: {self.paragraphs}  sentences: {self.sentences}  source tokens: {self.src_tokens}  "
             f"output tokens: {self.out_tokens}",
             f"time: {self.seconds:.1f}s  ({self.tokens_per_second:,.0f} tokens/s while translating)",
         ]

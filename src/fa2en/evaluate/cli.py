@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fa2en.errors import ConfigError, Fa2enError
+from fa2en.errors import ConfigError, Fa2enError, exit_code
 from fa2en.evaluate.data import TestSet, catalogue, from_files, load_testset, read_lines
 from fa2en.evaluate.metrics import (
     DEFAULT_METRICS,
@@ -205,7 +205,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.reverse_model == SAME:
             raise ConfigError(
                 "--reverse-model same: eval scores several systems; name the reverse model "
-                "(e.g. the multilingual model itself: --reverse-model nllb-600m)"
+                "(e.g. the multilingual model itself: --reverse-model nllb-200-distilled-600M)"
             )
         reverse = ReverseScorer.load(args.reverse_model, None, args.device, DEFAULT_NORMALIZER)
     try:
@@ -259,4 +259,4 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_eval(args)
     except Fa2enError as exc:
         print(f"eval: error: {exc}", file=sys.stderr)
-        return 2
+        return exit_code(exc)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from fa2en.errors import Fa2enError
+from fa2en.formats.decoding import decode
 from fa2en.presets import checkout_root, config_dir
 
 
@@ -55,13 +56,16 @@ class TestSet:
 
 
 def read_lines(path: Path) -> list[str]:
-    """The lines of a UTF-8 file as sacrebleu reads them; clear errors for missing or empty files."""
+    """The lines of a text file as sacrebleu reads them (UTF-8; UTF-16/32 with a byte-order mark
+    are read too, as ``fa2en translate`` reads them); clear errors for folders and missing files."""
+    if path.is_dir():
+        raise Fa2enError(f"{path} is a folder; give a file with one sentence a line")
     if not path.is_file():
         raise Fa2enError(f"file not found: {path}")
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Fa2enError(f"{path}: not UTF-8 (byte offset {exc.start})") from exc
+        text = decode(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise Fa2enError(f"{path}: cannot read it ({exc.strerror})") from exc
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

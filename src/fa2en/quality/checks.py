@@ -78,7 +78,7 @@ def check_empty(e: Evidence, p: Params) -> str | None:
 def check_low_confidence(e: Evidence, p: Params) -> str | None:
     """The model's mean token log-probability below the model's threshold (skipped when unknown)."""
     if e.confidence is not None and e.confidence < p["min"]:
-        return f"mean token log-probability {e.confidence:.2f} < {p['min']:.2f}"
+        return f"mean token log-probability {e.confidence:.3f} < {p['min']:.2f}"
     return None
 
 
@@ -89,7 +89,7 @@ def check_unrelated(e: Evidence, p: Params) -> str | None:
     of (see :mod:`fa2en.quality.reverse`); skipped without ``--reverse-model``.
     """
     if e.reverse is not None and e.reverse < p["min"]:
-        return f"the source is unlikely given the output: reverse log-probability {e.reverse:.2f} < {p['min']:.2f}"
+        return f"the source is unlikely given the output: reverse log-probability {e.reverse:.3f} < {p['min']:.2f}"
     return None
 
 
@@ -164,7 +164,7 @@ def check_length_ratio(e: Evidence, p: Params) -> str | None:
         return None
     ratio = letters(e.output) / source
     if not p["min"] <= ratio <= p["max"]:
-        return f"length ratio {ratio:.2f} outside [{p['min']:.2f}, {p['max']:.2f}]"
+        return f"length ratio {ratio:.3f} outside [{p['min']:.2f}, {p['max']:.2f}]"
     return None
 
 

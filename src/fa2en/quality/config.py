@@ -101,6 +101,21 @@ def _merge(params: dict[str, dict[str, Any]], layer: Any, schema: Params, where:
 REVERSE_SECTIONS = ("unrelated",)
 
 
+def model_key(name: str) -> str:
+    """How a model is named in a quality file: a checkpoint folder by its absolute path (so that
+    ``models/x``, ``./models/x/`` and ``/abs/models/x`` are one model), a preset or hub id as given."""
+    path = Path(name).expanduser()
+    return str(path.resolve()) if path.exists() else name
+
+
+def _entry(models: dict[str, Any], name: str | None) -> Any:
+    """The ``models`` entry of ``name`` (matched as :func:`model_key` names it), or None."""
+    if name is None:
+        return None
+    key = model_key(name)
+    return next((v for k, v in models.items() if model_key(str(k)) == key), None)
+
+
 def load_quality_config(
     model: str | None = None, override: Path | None = None, reverse: str | None = None
 ) -> QualityConfig:
@@ -126,10 +141,12 @@ def load_quality_config(
         models = data.get("models") or {}
         if not isinstance(models, dict):
             raise ConfigError(f"{path}: models: expected a mapping of model names")
-        if model is not None and model in models:
-            _merge(params, models[model] or {}, schema, f"{path}: models.{model}")
-        if reverse is not None and isinstance(models.get(reverse), dict):
-            own = {k: v for k, v in models[reverse].items() if k in REVERSE_SECTIONS}
+        entry = _entry(models, model)
+        if entry is not None:
+            _merge(params, entry or {}, schema, f"{path}: models.{model}")
+        reverse_entry = _entry(models, reverse)
+        if isinstance(reverse_entry, dict):
+            own = {k: v for k, v in reverse_entry.items() if k in REVERSE_SECTIONS}
             _merge(params, own, schema, f"{path}: models.{reverse}")
     from fa2en.quality.langid import validate_languages
 
@@ -146,7 +163,11 @@ def save_calibration(model: str, thresholds: Mapping[str, Params]) -> Path:
     check = {flag: dict(values) for flag, values in schema.items()}
     _merge(check, dict(thresholds), schema, f"calibration of {model}")
     models = data.setdefault("models", {}) or {}
-    entry = models.setdefault(model, {}) or {}
+    model = model_key(model)
+    entry: dict[str, Any] = {}
+    for other in [k for k in models if model_key(str(k)) == model]:  # one entry per model
+        for flag, values in (models.pop(other) or {}).items():
+            entry.setdefault(flag, {}).update(values)
     for flag, values in thresholds.items():
         entry.setdefault(flag, {}).update({k: float(v) for k, v in values.items()})
     models[model] = entry

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from fa2en.errors import ConfigError, ModelNotFoundError
+from fa2en.errors import ConfigError, Fa2enError, naming
 
 if TYPE_CHECKING:
     from fa2en.interfaces import SentenceTranslator, SourceScorer
@@ -40,6 +41,23 @@ def reverse_name(reverse: str, model: str | None) -> str:
     if not model:
         raise ConfigError("--reverse-model same needs --model (the translating model)")
     return model
+
+
+@contextmanager
+def _named(reverse: str) -> Iterator[None]:
+    """Lead an error about the reverse model with ``--reverse-model`` (not one about ``--model``)."""
+    try:
+        yield
+    except Fa2enError as exc:
+        if reverse == SAME or str(exc).startswith("--reverse-model"):
+            raise  # a problem of --model itself (same), or already named
+        raise naming("--reverse-model", exc) from exc
+
+
+def check_reverse(reverse: str, model: str | None) -> None:
+    """Fail at once, naming the option, on a ``--reverse-model`` that cannot work (no weights read)."""
+    with _named(reverse):
+        reverse_languages(reverse_name(reverse, model), same=reverse == SAME)
 
 
 def reverse_languages(name: str, *, same: bool) -> tuple[str | None, str | None]:
@@ -139,8 +157,8 @@ class ReverseScorer:
         """
         from fa2en.translator import Translator
 
-        name = reverse_name(reverse, model)
-        try:
+        with _named(reverse):
+            name = reverse_name(reverse, model)
             src_lang, tgt_lang = reverse_languages(name, same=reverse == SAME)
             if reverse == SAME and isinstance(engine, Translator) and src_lang and tgt_lang:
                 return cls(turned_around(engine, src_lang, tgt_lang), prepare_source, name)
@@ -148,8 +166,6 @@ class ReverseScorer:
             translator = Translator.load(
                 name, device, src_lang=src_lang, tgt_lang=tgt_lang, num_beams=1, normalizer=None
             )
-        except ModelNotFoundError as exc:
-            raise ModelNotFoundError(f"--reverse-model: {exc}") from exc
         return cls(translator, prepare_source, name)
 
     def score(self, outputs: Sequence[str], sources: Sequence[str]) -> list[float | None]:

@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from fa2en.manifest import atomic_write
 from fa2en.quality.checks import CHECKS, Flag
 
 #: the folder of the review, inside the job's output folder
@@ -37,6 +38,8 @@ class SegmentRecord:
     reasons: dict[str, str] = field(default_factory=dict)
     #: what repair tried, when it ran (None: no repair)
     repair: dict[str, Any] | None = None
+    #: log p(source | output) under the reverse model (None: no --reverse-model)
+    reverse: float | None = None
 
     @classmethod
     def build(
@@ -49,6 +52,7 @@ class SegmentRecord:
         confidence: float | None,
         flags: Sequence[Flag],
         repair: dict[str, Any] | None = None,
+        reverse: float | None = None,
     ) -> SegmentRecord:
         """A record from the checks' flags."""
         return cls(
@@ -61,6 +65,7 @@ class SegmentRecord:
             [f.name for f in flags],
             {f.name: f.reason for f in flags},
             repair,
+            reverse,
         )
 
 
@@ -150,13 +155,14 @@ def render_html(records: Sequence[SegmentRecord]) -> str:
 
 
 def write_review(outdir: Path, records: list[SegmentRecord]) -> None:
-    """Write ``OUTDIR/.fa2en-review/segments.jsonl`` and ``index.html`` for ``records``."""
+    """Write ``OUTDIR/.fa2en-review/segments.jsonl`` and ``index.html`` for ``records``.
+
+    Each through a temporary file and a rename: a run stopped while it writes loses nothing.
+    """
     folder = outdir / REVIEW_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "segments.jsonl").open("w", encoding="utf-8") as out:
-        for r in records:
-            out.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
-    (folder / "index.html").write_text(render_html(records), encoding="utf-8")
+    lines = "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records)
+    atomic_write(folder / "segments.jsonl", lines.encode("utf-8"))
+    atomic_write(folder / "index.html", render_html(records).encode("utf-8"))
 
 
 def append_review(outdir: Path, records: Sequence[SegmentRecord]) -> None:
@@ -170,8 +176,11 @@ def append_review(outdir: Path, records: Sequence[SegmentRecord]) -> None:
         return
     folder = outdir / REVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "segments.jsonl").open("a", encoding="utf-8") as out:
-        out.write("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records))
+    lines = "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records)
+    with (folder / "segments.jsonl").open("a+b") as out:
+        if out.tell() and (out.seek(out.tell() - 1), out.read(1))[1] != b"\n":
+            lines = "\n" + lines  # after a write cut short by a kill: start a new line
+        out.write(lines.encode("utf-8"))
 
 
 def read_review(outdir: Path) -> list[SegmentRecord]:

@@ -82,7 +82,7 @@ class Document:
         """A translation as it goes into the output: in a table cell, on one line, ``|`` escaped."""
         if seg.block not in self.cell_blocks:
             return translation
-        return rules.CELL_UNSAFE.sub(lambda m: _CELL_ESCAPES[m.group()], translation)
+        return rules.CELL_UNSAFE.sub(lambda m: _CELL_ESCAPES.get(m.group(), m.group()), translation)
 
     def _rebuild_wrapped(self, it: Iterator[str], digits: DigitsOption) -> str:
         """Rebuild hard-wrapped text: each block's translations refilled to the source width."""

@@ -99,8 +99,9 @@ PROTECTED_SPAN = re.compile(
 CELL_PROTECTED_SPAN = re.compile(f"{PROTECTED_SPAN.pattern}|{EMPHASIS_DELIMITER.pattern}")
 
 #: What a translation may not bring into a table cell: an unescaped ``|`` (escaped as ``\\|``) or a
-#: line break (a space instead).
-CELL_UNSAFE = re.compile(r"(?<!\\)\||[\r\n]")
+#: line break (a space instead). Inline code is matched first and left as it is: a ``|`` inside it
+#: does not end the cell (:data:`TABLE_CELL`), so a cell given back unchanged stays byte for byte.
+CELL_UNSAFE = re.compile(r"`[^`\n]+`|(?<!\\)\||[\r\n]")
 
 #: A numbered list marker (``۱. ``, ``2) ``): the one markup whose digits may change (to ASCII).
 NUMBERED_MARKER = re.compile(f"[ \\t]*[{DIGIT}]{{1,3}}[.)][ \\t]+")
