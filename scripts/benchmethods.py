@@ -99,7 +99,7 @@ class Job:
     """The whole ``fa2en translate`` job (run_job with open_engine) on the sentences as articles."""
 
     def __init__(self, path: Path, device: str, beams: int, switches: dict[str, Any]) -> None:
-        from fa2en.engines import open_engine, open_reverse
+        from fa2en.engines import check_reverse, open_engine, open_reverse
         from fa2en.options import merge_options
         from fa2en.translator import Translator
 
@@ -117,7 +117,7 @@ class Job:
         self.fa2en = Fa2en(engine)
         # the reverse model is loaded here too, untimed like the translating model: the job is
         # handed the loaded one (closing a Translator releases nothing, so it serves every run)
-        self.reverse = open_reverse(self.opts, engine)
+        self.reverse = open_reverse(self.opts, engine, check_reverse(self.opts))
         self.specials = self.fa2en.specials
         ids = (DATA / "ntrex128" / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").split("\n")
         self.doc_ids = [d.strip() for d in ids]
@@ -130,7 +130,7 @@ class Job:
         run = Path(tempfile.mkdtemp(dir=self.work))
         write_articles(run / "in", sentences, self.doc_ids)
         self.fa2en.recorder.outputs = []
-        with patch("fa2en.job.open_reverse", lambda opts, engine: self.reverse):
+        with patch("fa2en.job.open_reverse", lambda opts, engine, plan: self.reverse):
             summary = run_job([run / "in"], run / "out", self.opts, lambda: self.fa2en.tr)
         if summary.failed:
             raise RuntimeError(f"job failed: {summary.failed[0]}")

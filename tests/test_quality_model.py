@@ -48,6 +48,18 @@ def test_qa_model_scores_the_right_reference_above_another(
         assert r["confidence"] > w["confidence"], (r, w)
 
 
+def test_qa_model_leaves_a_line_it_cannot_take_unscored_and_goes_on(
+    tmp_path: Path, memorizer: Path, memorized_pairs: list[tuple[str, str]]
+) -> None:
+    fa, en = memorized_pairs[0]
+    # 1,200 letters without a space: longer than the model's 256 positions
+    src = _write(tmp_path / "src.fa", [fa, "ب" * 1200, fa])
+    hyp = _write(tmp_path / "hyp.en", [en, "Something.", en])
+    segments = _qa(src, hyp, memorizer, tmp_path / "qa.json")
+    assert [s["confidence"] is None for s in segments] == [False, True, False]
+    assert segments[0]["confidence"] == pytest.approx(segments[2]["confidence"])
+
+
 def _segments(outdir: Path) -> dict[str, list[dict]]:
     by_file: dict[str, list[dict]] = {}
     for line in (outdir / REVIEW_DIR / "segments.jsonl").read_text(encoding="utf-8").splitlines():

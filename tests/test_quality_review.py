@@ -19,6 +19,7 @@ from fa2en.quality.review import (
     read_review,
     rebuild_review,
     render_html,
+    review_is_stale,
     summary_line,
     write_review,
 )
@@ -80,9 +81,13 @@ def test_journal_keeps_each_files_latest_block_and_skips_a_cut_line(tmp_path: Pa
         ("a.txt", "new 1"),
         ("b.txt", "b 1"),
     ]
+    assert review_is_stale(tmp_path)
     rebuild_review(tmp_path)
     assert len(journal.read_text(encoding="utf-8").splitlines()) == 2
     assert "new 1" in (tmp_path / ".fa2en-review" / "index.html").read_text(encoding="utf-8")
+    assert not review_is_stale(tmp_path)  # a run that finished needs no second rebuild
+    append_review(tmp_path, [rec("c.txt", 1, "c 1")])
+    assert review_is_stale(tmp_path)
 
 
 def test_page_is_escaped_ordered_and_self_contained() -> None:
@@ -152,11 +157,19 @@ def test_qa_with_a_model_scores_low_confidence(
 ) -> None:
     calls = []
 
-    def fake(model: str, device: str | None, sources: list[str], hyps: list[str]) -> list[float]:
-        calls.append((model, device, len(sources)))
-        return [-0.2, -3.0]
+    class Fake:  # stands in for a loaded model: forced-decoding scores, given
+        def score(self, sources: list[str], hyps: list[str]) -> list[float]:
+            calls.append(len(sources))
+            return [-0.2, -3.0]
 
-    monkeypatch.setattr(qa_cli, "model_confidences", fake)
+        def close(self) -> None:
+            calls.append("closed")
+
+    def load(model: str, device: str | None) -> Fake:
+        calls.append((model, device))
+        return Fake()
+
+    monkeypatch.setattr(qa_cli, "load_model", load)
     s, h = _files(tmp_path, SRC, HYP)
     out = tmp_path / "qa.json"
     assert (
@@ -178,7 +191,7 @@ def test_qa_with_a_model_scores_low_confidence(
         == 0
     )
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert calls == [("m", "cpu", 2)]
+    assert calls == [("m", "cpu"), 2, "closed"]  # loaded once, scored once, released
     assert data["segments"][1]["flags"] == ["low-confidence", "numbers"]
     assert data["segments"][0]["confidence"] == -0.2
     assert data["summary"]["skipped"] == [
@@ -210,9 +223,15 @@ def test_calibrate_saves_thresholds_the_checks_find(
 ) -> None:
     src = (data_dir / "flores200/dev510.fa").read_text(encoding="utf-8").splitlines()[:100]
     ref = (data_dir / "flores200/dev510.en").read_text(encoding="utf-8").splitlines()[:100]
-    monkeypatch.setattr(
-        qa_cli, "model_confidences", lambda m, d, s, h: [-0.4 - i / 100 for i in range(len(s))]
-    )
+
+    class Fake:
+        def score(self, s: list[str], h: list[str]) -> list[float]:
+            return [-0.4 - i / 100 for i in range(len(s))]
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(qa_cli, "load_model", lambda m, d: Fake())
     s, r = _files(tmp_path, src, ref)
     assert main(["qa", "--calibrate", "--model", "toy", "--src", str(s), "--ref", str(r)]) == 0
     config = load_quality_config("toy")

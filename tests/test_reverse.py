@@ -10,7 +10,7 @@ from helpers import translate_args
 from fa2en import Translator
 from fa2en.cli import main
 from fa2en.errors import ConfigError, ModelNotFoundError
-from fa2en.quality.reverse import ReverseScorer, reverse_name
+from fa2en.quality.reverse import ReverseScorer, plan_reverse, reverse_name
 from fa2en.testing.toymodels import TOY_FAMILIES
 
 #: each family's Persian code, as given to the tokenizer
@@ -51,7 +51,7 @@ def test_same_turns_a_multilingual_model_around(
 ) -> None:
     persian, english = CODE_TOKENS[family]
     path = str(toy_checkpoints[family])
-    scorer = ReverseScorer.load("same", path, "cpu", str.strip)
+    scorer = ReverseScorer.load(plan_reverse("same", path), "cpu", str.strip)
     t = scorer.translator
     assert persian == t.tokenizer.convert_ids_to_tokens(t.backend.decoding.forced_bos_token_id)
     assert english in t.tokenizer.convert_ids_to_tokens(t.encode(["Hello world"])[0])[:2]
@@ -68,7 +68,7 @@ def test_same_shares_the_loaded_weights_of_the_translating_model(
     path = str(toy_checkpoints[family])
     forward = Translator.load(path, "cpu", backend="transformers", num_beams=4)
     forced = forward.backend.decoding.forced_bos_token_id
-    shared = ReverseScorer.load("same", path, "cpu", str.strip, engine=forward)
+    shared = ReverseScorer.load(plan_reverse("same", path), "cpu", str.strip, engine=forward)
     t = shared.translator
     assert t.backend.model is forward.backend.model  # one copy of the weights
     # the translating model still translates Persian->English, with its own beams
@@ -97,30 +97,32 @@ def test_same_needs_a_model_and_refuses_a_one_way_model(toy_checkpoints: dict[st
     with pytest.raises(ConfigError, match="needs --model"):
         reverse_name("same", None)
     with pytest.raises(ConfigError, match="translates one way only"):
-        ReverseScorer.load("same", str(toy_checkpoints["marian"]), "cpu", str.strip)
+        plan_reverse("same", str(toy_checkpoints["marian"]))
 
 
 def test_a_madlad_model_or_a_missing_one_is_refused_naming_the_option(
     toy_checkpoints: dict[str, Path], tmp_path: Path
 ) -> None:
     with pytest.raises(ConfigError, match="--reverse-model: .* fixed target tag"):
-        ReverseScorer.load(str(toy_checkpoints["madlad"]), None, "cpu", str.strip)
+        plan_reverse(str(toy_checkpoints["madlad"]), None)
     with pytest.raises(ModelNotFoundError, match="^--reverse-model: "):
-        ReverseScorer.load(str(tmp_path / "no-such-model"), None, "cpu", str.strip)
+        plan_reverse(str(tmp_path / "no-such-model"), None)
 
 
 def test_a_pair_the_reverse_model_cannot_take_is_skipped_not_fatal(
     toy_checkpoints: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scorer = ReverseScorer.load(str(toy_checkpoints["marian"]), None, "cpu", str.strip)
+    scorer = ReverseScorer.load(
+        plan_reverse(str(toy_checkpoints["marian"]), None), "cpu", str.strip
+    )
     too_long = "word " * (scorer.translator.max_input_tokens + 5)
     values = scorer.score(["Hello world", too_long], ["سلام دنیا", "سلام"])
     assert values[0] is not None and values[1] is None
 
-    def broken(sources: object, hypotheses: object) -> list[float]:
+    def broken(sources: object, targets: object) -> list[float]:
         raise RuntimeError("device lost")
 
-    monkeypatch.setattr(scorer.translator, "score", broken)
+    monkeypatch.setattr(scorer.translator.backend, "score", broken)
     assert scorer.score(["Hello world"], ["سلام دنیا"]) == [None]
 
 
@@ -184,3 +186,25 @@ def test_reverse_model_without_checks_is_said_to_do_nothing(
     args = translate_args(tmp_path / "a.txt", tmp_path / "out", memorizer, "--no-review")
     assert main([*args, "--reverse-model", "anything", "--dry-run"]) == 0
     assert "--reverse-model has no effect with --no-review" in caplog.text
+
+
+def test_reverse_scores_keep_line_order_and_skip_empty_outputs() -> None:
+    from fa2en.quality.reverse import reverse_scores_of
+
+    class Scorer:  # scores each pair by its source's length: any reordering would show
+        name = "fake"
+
+        def score(self, outputs: list[str], sources: list[str]) -> list[float | None]:
+            assert all(o.strip() for o in outputs)
+            return [-float(len(s)) for s in sources]
+
+        def describe(self) -> str:
+            return "fake"
+
+        def close(self) -> None:
+            pass
+
+    sources = ["a", "bb", "ccc", "dddd"]
+    outputs = ["A", "", "C", "D"]
+    assert reverse_scores_of(Scorer(), sources, outputs) == [-1.0, None, -3.0, -4.0]
+    assert reverse_scores_of(None, sources, outputs) == [None] * 4

@@ -14,6 +14,7 @@ from typing import Any
 from fa2en.checking import Checker, CheckSettings
 from fa2en.interfaces import SentenceTranslator, SourceScorer
 from fa2en.options import JobOptions
+from fa2en.quality.reverse import ReversePlan
 from fa2en.units import prepare_text
 
 log = logging.getLogger("fa2en")
@@ -109,27 +110,31 @@ def check_settings(opts: JobOptions) -> CheckSettings:
     return CheckSettings(quality=quality, facts=facts, repair=opts.review and opts.repair)
 
 
-def check_reverse(opts: JobOptions) -> None:
-    """Fail at once on a ``--reverse-model`` that cannot work (before the long model load)."""
-    if opts.reverse_model and not opts.review:
+def check_reverse(opts: JobOptions) -> ReversePlan | None:
+    """The ``--reverse-model`` plan; a wrong one fails here, before any model is loaded."""
+    if not opts.reverse_model:
+        return None
+    if not opts.review:
         log.warning("note: --reverse-model has no effect with --no-review (no checks are run)")
-    elif opts.reverse_model:
-        from fa2en.quality.reverse import check_reverse as check
+        return None
+    from fa2en.quality.reverse import plan_reverse
 
-        check(opts.reverse_model, opts.model)
+    return plan_reverse(opts.reverse_model, opts.model)
 
 
-def open_reverse(opts: JobOptions, engine: SentenceTranslator) -> SourceScorer | None:
-    """The ``--reverse-model`` scorer of the ``unrelated`` check (None: not asked, or no checks).
+def open_reverse(
+    opts: JobOptions, engine: SentenceTranslator, plan: ReversePlan | None
+) -> SourceScorer | None:
+    """The scorer of the ``unrelated`` check (None: no ``--reverse-model``, or no checks).
 
     ``same`` with an in-process engine shares its loaded weights (no second copy in memory).
     """
-    if not (opts.reverse_model and opts.review):
+    if plan is None:
         return None
     from fa2en.quality.reverse import ReverseScorer
 
     prepare = partial(prepare_text, normalizer=opts.normalizer())
-    reverse = ReverseScorer.load(opts.reverse_model, opts.model, opts.device, prepare, engine)
+    reverse = ReverseScorer.load(plan, opts.device, prepare, engine)
     log.info("event=reverse_model %s", reverse.describe())
     return reverse
 

@@ -27,7 +27,8 @@ from fa2en.interfaces import SentenceTranslator
 from fa2en.manifest import Manifest, atomic_write, remove_stale_temporaries
 from fa2en.options import JobOptions
 from fa2en.pipeline import TranslatedDocument, translate_documents
-from fa2en.quality.review import REVIEW_DIR, SegmentRecord, append_review, rebuild_review
+from fa2en.quality.reverse import ReversePlan
+from fa2en.quality.review import SegmentRecord, append_review, rebuild_review, review_is_stale
 from fa2en.summary import Summary, event
 
 log = logging.getLogger("fa2en.job")
@@ -58,7 +59,7 @@ def run_job(
     t0 = time.perf_counter()
     summary = Summary()
     check_outdir(outdir, opts.dry_run)
-    check_reverse(opts)  # a wrong --reverse-model fails before any work (dry runs too)
+    reverse = check_reverse(opts)  # a wrong --reverse-model fails before any work, dry runs too
     found, summary.notes = discover(inputs, outdir, opts.include, opts.exclude, opts.format)
     manifest = Manifest(outdir)
     if not opts.dry_run and (n := remove_stale_temporaries(outdir)):
@@ -71,9 +72,11 @@ def run_job(
         summary.done = len(pending)
         _count_source_tokens(pending, opts, summary)
     else:
-        _translate(pending, complete, outdir, opts, manifest, summary, open_engine, progress)
-        if opts.review and (outdir / REVIEW_DIR / "segments.jsonl").is_file():
-            rebuild_review(outdir)  # the page shows every record, a killed earlier run's too
+        _translate(
+            pending, complete, outdir, opts, manifest, summary, open_engine, reverse, progress
+        )
+        if opts.review and review_is_stale(outdir):  # an interrupted run's last records, or a
+            rebuild_review(outdir)  # killed earlier run's: the page shows every record
     summary.seconds = time.perf_counter() - t0
     if not opts.dry_run:
         (outdir / ".fa2en-run.json").write_text(
@@ -158,13 +161,15 @@ def _translate(
     manifest: Manifest,
     summary: Summary,
     open_engine: Callable[[], SentenceTranslator],
+    reverse: ReversePlan | None,
     progress: Any,
 ) -> None:
-    """Open the engine, redo complete files another engine made, and translate wave by wave."""
+    """Open the engine (and the planned reverse model), redo complete files another engine made,
+    and translate wave by wave."""
     if not pending:
         return  # complete outputs are left as they are: no engine needed
     engine = open_engine()
-    checker = open_checker(opts, engine, open_reverse(opts, engine))
+    checker = open_checker(opts, engine, open_reverse(opts, engine, reverse))
     try:
         current = provenance(engine)
         stale = [t for t in complete if manifest.entries[t.rel].provenance != current]
@@ -300,7 +305,7 @@ def translate_stream(data: bytes, opts: JobOptions, engine: SentenceTranslator) 
     text = decode(data, "<stdin>")
     fmt = file_format(opts.format or "text", opts)
     docs = fmt.parse(text)
-    checker = open_checker(opts, engine, open_reverse(opts, engine))
+    checker = open_checker(opts, engine, open_reverse(opts, engine, check_reverse(opts)))
     try:
         results = translate_documents(docs, engine, digits=opts.digits, checker=checker)
     finally:

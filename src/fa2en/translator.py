@@ -214,18 +214,30 @@ class Translator:
         finally:
             self.backend.decoding, self.generation = decoding, generation
 
-    def score(self, sources: Sequence[str], hypotheses: Sequence[str]) -> list[float]:
-        """Mean log-probability per token of each hypothesis given its source (forced decoding)."""
+    def score(self, sources: Sequence[str], hypotheses: Sequence[str]) -> list[float | None]:
+        """Mean log-probability per token of each hypothesis given its source (forced decoding).
+
+        None for a pair the model cannot take (a source over its input limit, a hypothesis over its
+        position table) or a batch it fails on (logged): one bad line never stops the others.
+        """
         src_ids = self.encode([self.prepare(s) for s in sources])
         # content tokens only: the backend adds the forced language token and end-of-sentence
         tgt = self.tokenizer(text_target=list(hypotheses), add_special_tokens=False)["input_ids"]
-        scores: list[float] = [0.0] * len(src_ids)
-        for batch in make_batches([len(s) for s in src_ids], self.max_tokens, self.max_batch_size):
-            for i, value in zip(
-                batch,
-                self.backend.score([src_ids[i] for i in batch], [tgt[i] for i in batch]),
-                strict=True,
-            ):
+        fits = [
+            i
+            for i, (s, t) in enumerate(zip(src_ids, tgt, strict=True))
+            if len(s) <= self.max_input_tokens and len(t) + 2 <= self.positions
+        ]
+        scores: list[float | None] = [None] * len(src_ids)
+        lengths = [len(src_ids[i]) for i in fits]
+        for batch in make_batches(lengths, self.max_tokens, self.max_batch_size):
+            rows = [fits[k] for k in batch]
+            try:
+                values = self.backend.score([src_ids[i] for i in rows], [tgt[i] for i in rows])
+            except Exception as exc:  # noqa: BLE001 - those lines stay unscored, the rest go on
+                log.warning("%d line(s) could not be scored: %s", len(rows), exc)
+                continue
+            for i, value in zip(rows, values, strict=True):
                 scores[i] = value
         return scores
 

@@ -200,14 +200,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     reverse = None
     if args.reverse_model:
         from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
-        from fa2en.quality.reverse import SAME, ReverseScorer
+        from fa2en.quality.reverse import SAME, ReverseScorer, plan_reverse
 
         if args.reverse_model == SAME:
             raise ConfigError(
                 "--reverse-model same: eval scores several systems; name the reverse model "
                 "(e.g. the multilingual model itself: --reverse-model nllb-200-distilled-600M)"
             )
-        reverse = ReverseScorer.load(args.reverse_model, None, args.device, DEFAULT_NORMALIZER)
+        plan = plan_reverse(args.reverse_model, None)
+        reverse = ReverseScorer.load(plan, args.device, DEFAULT_NORMALIZER)
     try:
         rows, hyps, notes = evaluate(
             testsets,

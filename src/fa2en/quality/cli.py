@@ -10,7 +10,7 @@ from typing import Any
 
 from fa2en.errors import InputFileError
 from fa2en.evaluate.data import read_lines
-from fa2en.quality.calibrate import fit_low_confidence, fit_thresholds
+from fa2en.quality.calibrate import MIN_LINES, fit_low_confidence, fit_thresholds
 from fa2en.quality.checks import Candidate, run_checks
 from fa2en.quality.config import QualityConfig, load_quality_config, save_calibration
 from fa2en.quality.reverse import reverse_name
@@ -51,38 +51,45 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--ref", type=Path, help="human reference for --calibrate")
 
 
-def model_confidences(
-    model: str, device: str | None, sources: Sequence[str], hypotheses: Sequence[str]
-) -> list[float]:
-    """Forced-decoding mean token log-probability of each hypothesis under ``model``.
-
-    The model is loaded as ``fa2en translate`` loads it (backend ``auto``: CTranslate2's
-    ``score_batch`` where it runs, else transformers teacher forcing).
-    """
+def load_model(model: str, device: str | None) -> Any:
+    """``--model`` loaded as ``fa2en translate`` loads it (backend ``auto``: CTranslate2's
+    ``score_batch`` where it runs, else transformers teacher forcing)."""
     from fa2en.translator import Translator
 
-    translator = Translator.load(model, device or "auto")
-    try:
-        return translator.score(sources, hypotheses)
-    finally:
-        translator.close()
+    return Translator.load(model, device or "auto")
 
 
-def reverse_scores(
+Scores = list[float | None]
+
+
+def model_scores(
     args: argparse.Namespace, sources: Sequence[str], outputs: Sequence[str]
-) -> list[float | None]:
-    """log p(source | output) of each line under ``--reverse-model`` (Persian normalised as
-    ``fa2en translate`` normalises it by default)."""
-    from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
-    from fa2en.quality.reverse import ReverseScorer, reverse_scores_of
+) -> tuple[Scores, Scores]:
+    """Each line's forced-decoding confidence under ``--model`` and its reverse score,
+    log p(source | output), under ``--reverse-model`` (None where not asked or not scored).
 
-    scorer = ReverseScorer.load(
-        args.reverse_model, args.model, args.device or "auto", DEFAULT_NORMALIZER
-    )
+    Each model is loaded once; ``--reverse-model same`` shares ``--model``'s loaded weights.
+    """
+    from fa2en.normalize import DEFAULT as DEFAULT_NORMALIZER
+    from fa2en.quality.reverse import ReverseScorer, plan_reverse, reverse_scores_of
+
+    none: Scores = [None] * len(sources)
+    # a wrong --reverse-model fails before any model is loaded
+    plan = plan_reverse(args.reverse_model, args.model) if args.reverse_model else None
+    translator = load_model(args.model, args.device) if args.model else None
     try:
-        return reverse_scores_of(scorer, sources, outputs)
+        confidences = translator.score(sources, outputs) if translator else none
+        reverse = none
+        if plan is not None:
+            scorer = ReverseScorer.load(plan, args.device or "auto", DEFAULT_NORMALIZER, translator)
+            try:
+                reverse = reverse_scores_of(scorer, sources, outputs)
+            finally:
+                scorer.close()
+        return confidences, reverse
     finally:
-        scorer.close()
+        if translator is not None:
+            translator.close()
 
 
 def _config(args: argparse.Namespace) -> QualityConfig:
@@ -107,17 +114,23 @@ def calibrate(args: argparse.Namespace) -> int:
             "--calibrate needs --model NAME and/or --reverse-model NAME, and --ref FILE (with --src)"
         )
     sources, refs = _aligned(args.src, args.ref)
+    if len(sources) < MIN_LINES:  # said before any model is loaded
+        raise InputFileError(
+            f"{args.src}: calibration needs at least {MIN_LINES} lines with references; "
+            f"it has {len(sources)}"
+        )
     config = _config(args)
+    confidences, reverse = model_scores(args, sources, refs)
     if args.model:
-        confidences = model_confidences(args.model, args.device, sources, refs)
-        fitted = fit_thresholds(sources, refs, confidences, config.of("length-ratio"))
+        known = [c for c in confidences if c is not None]
+        fitted = fit_thresholds(sources, refs, known, config.of("length-ratio"))
         path = save_calibration(args.model, fitted)
         print(
-            f"calibrated {args.model} on {len(sources)} lines: {json.dumps(fitted)}; saved to {path}"
+            f"calibrated {args.model} on {len(known)} lines: {json.dumps(fitted)}; saved to {path}"
         )
     if args.reverse_model:
         name = reverse_name(args.reverse_model, args.model)
-        scores = [s for s in reverse_scores(args, sources, refs) if s is not None]
+        scores = [r for r in reverse if r is not None]
         fitted = {"unrelated": {"min": fit_low_confidence(scores)}}
         path = save_calibration(name, fitted)
         print(
@@ -135,18 +148,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError("fa2en qa needs --hyp FILE (the translation to check)")
     sources, outputs = _aligned(args.src, args.hyp)
     config = _config(args)
+    confidences, reverse = model_scores(args, sources, outputs)
     skipped = []
-    if args.model:
-        confidences: list[float | None] = list(
-            model_confidences(args.model, args.device, sources, outputs)
-        )
-    else:
-        confidences = [None] * len(sources)
+    if not args.model:
         skipped.append("low-confidence: skipped (no --model to score the translation)")
-    if args.reverse_model:
-        reverse = reverse_scores(args, sources, outputs)
-    else:
-        reverse = [None] * len(sources)
+    if not args.reverse_model:
         skipped.append("unrelated: skipped (no --reverse-model to score the sources)")
     flags = run_checks(
         [

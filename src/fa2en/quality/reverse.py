@@ -16,19 +16,16 @@ memory either (:func:`turned_around` shares the loaded weights).
 from __future__ import annotations
 
 import copy
-import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from fa2en.errors import ConfigError, Fa2enError, naming
 
 if TYPE_CHECKING:
     from fa2en.interfaces import SentenceTranslator, SourceScorer
     from fa2en.translator import Translator
-
-log = logging.getLogger("fa2en")
 
 #: ``--reverse-model same``: the translating model, with its languages swapped
 SAME = "same"
@@ -44,24 +41,29 @@ def reverse_name(reverse: str, model: str | None) -> str:
 
 
 @contextmanager
-def _named(reverse: str) -> Iterator[None]:
-    """Lead an error about the reverse model with ``--reverse-model`` (not one about ``--model``)."""
+def _named(same: bool) -> Iterator[None]:
+    """Lead a model-loading error with ``--reverse-model`` (with ``same`` it is ``--model``'s own)."""
     try:
         yield
     except Fa2enError as exc:
-        if reverse == SAME or str(exc).startswith("--reverse-model"):
-            raise  # a problem of --model itself (same), or already named
+        if same:
+            raise
         raise naming("--reverse-model", exc) from exc
 
 
-def check_reverse(reverse: str, model: str | None) -> None:
-    """Fail at once, naming the option, on a ``--reverse-model`` that cannot work (no weights read)."""
-    with _named(reverse):
-        reverse_languages(reverse_name(reverse, model), same=reverse == SAME)
+class ReversePlan(NamedTuple):
+    """Which model scores backwards, and the codes that make it translate English to Persian."""
+
+    name: str
+    src_lang: str | None
+    tgt_lang: str | None
+    #: ``--reverse-model same``: the translating model itself
+    same: bool
 
 
-def reverse_languages(name: str, *, same: bool) -> tuple[str | None, str | None]:
-    """Source and target codes that make ``name`` translate English to Persian.
+def plan_reverse(reverse: str, model: str | None) -> ReversePlan:
+    """The plan for ``--reverse-model`` (no weights read): fails at once, naming the option, on one
+    that cannot work.
 
     A model that uses language codes is turned around: its preset's (or family's) Persian->English
     codes swapped. A plain-text model is taken as it is (an English->Persian checkpoint), except as
@@ -69,25 +71,28 @@ def reverse_languages(name: str, *, same: bool) -> tuple[str | None, str | None]
     """
     from fa2en.loading import family_of, load_config, load_tokenizer, resolve
 
-    source = resolve(name)
+    name, same = reverse_name(reverse, model), reverse == SAME
+    with _named(same):
+        source = resolve(name)
     preset = source.preset
     if preset is not None and preset.src_lang:
-        return preset.tgt_lang, preset.src_lang
-    tokenizer = load_tokenizer(source)
-    family = family_of(source, tokenizer, load_config(source))
+        return ReversePlan(name, preset.tgt_lang, preset.src_lang, same)
+    with _named(same):
+        tokenizer = load_tokenizer(source)
+        family = family_of(source, tokenizer, load_config(source))
     if family.source_prefix:
         raise ConfigError(
             f"--reverse-model: {name} is a {family.name} model, which fa2en runs with a fixed "
             f"target tag ({family.source_prefix.strip()}); give an English->Persian model"
         )
     if family.uses_codes:
-        return family.default_tgt, family.default_src
+        return ReversePlan(name, family.default_tgt, family.default_src, same)
     if same:
         raise ConfigError(
             f"--reverse-model same: {name} is a {family.name} model, which translates one way "
             "only; give an English->Persian model (e.g. persiannlp/mt5-base-parsinlu-translation_en_fa)"
         )
-    return None, None
+    return ReversePlan(name, None, None, same)
 
 
 def turned_around(translator: Translator, src_lang: str, tgt_lang: str) -> Translator:
@@ -144,58 +149,40 @@ class ReverseScorer:
     @classmethod
     def load(
         cls,
-        reverse: str,
-        model: str | None,
+        plan: ReversePlan,
         device: str,
         prepare_source: Callable[[str], str],
         engine: SentenceTranslator | None = None,
     ) -> ReverseScorer:
-        """Load ``--reverse-model`` (``same``: ``model`` turned around) on ``device``.
+        """Load the planned reverse model on ``device`` (:func:`plan_reverse`).
 
-        ``engine``: the job's translating engine; for ``same`` and an in-process
+        ``engine``: the translating engine; for ``same`` and an in-process
         :class:`~fa2en.translator.Translator` its loaded weights are shared.
         """
         from fa2en.translator import Translator
 
-        with _named(reverse):
-            name = reverse_name(reverse, model)
-            src_lang, tgt_lang = reverse_languages(name, same=reverse == SAME)
-            if reverse == SAME and isinstance(engine, Translator) and src_lang and tgt_lang:
-                return cls(turned_around(engine, src_lang, tgt_lang), prepare_source, name)
+        if plan.same and isinstance(engine, Translator) and plan.src_lang and plan.tgt_lang:
+            shared = turned_around(engine, plan.src_lang, plan.tgt_lang)
+            return cls(shared, prepare_source, plan.name)
+        with _named(plan.same):
             # English in: no Persian normalisation (spaces are folded)
             translator = Translator.load(
-                name, device, src_lang=src_lang, tgt_lang=tgt_lang, num_beams=1, normalizer=None
+                plan.name,
+                device,
+                src_lang=plan.src_lang,
+                tgt_lang=plan.tgt_lang,
+                num_beams=1,
+                normalizer=None,
             )
-        return cls(translator, prepare_source, name)
+        return cls(translator, prepare_source, plan.name)
 
     def score(self, outputs: Sequence[str], sources: Sequence[str]) -> list[float | None]:
         """Mean log-probability per token of each source given its output, log p(source | output).
 
-        None where it cannot be scored: a side longer than the reverse model takes, or a batch the
-        model failed on (logged; the check is then skipped for those sentences, nothing stops).
+        None where it cannot be scored (see :meth:`~fa2en.translator.Translator.score`): the check
+        is then skipped for that sentence, nothing stops.
         """
-        t = self.translator
-        prepared = [self.prepare_source(s) for s in sources]
-        target_lengths = [
-            len(ids) + 2
-            for ids in t.tokenizer(text_target=prepared, add_special_tokens=False)["input_ids"]
-        ]
-        fits = [
-            i
-            for i, (n, m) in enumerate(zip(t.count_tokens(outputs), target_lengths, strict=True))
-            if n <= t.max_input_tokens and m <= t.positions
-        ]
-        found: list[float | None] = [None] * len(outputs)
-        if not fits:
-            return found
-        try:
-            scores = t.score([outputs[i] for i in fits], [prepared[i] for i in fits])
-        except Exception as exc:  # noqa: BLE001 - the check is skipped, the job goes on
-            log.warning("the reverse model could not score %d sentences: %s", len(fits), exc)
-            return found
-        for i, value in zip(fits, scores, strict=True):
-            found[i] = value
-        return found
+        return self.translator.score(outputs, [self.prepare_source(s) for s in sources])
 
     def describe(self) -> str:
         """The reverse model's name and languages, for notes and reports."""

@@ -154,15 +154,25 @@ def render_html(records: Sequence[SegmentRecord]) -> str:
     )
 
 
+#: the journal's size when the page was last built from it (its own file, beside the page)
+BUILT_MARKER = ".built"
+
+
+def _jsonl(records: Sequence[SegmentRecord]) -> bytes:
+    """Records as JSON lines."""
+    return "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records).encode()
+
+
 def write_review(outdir: Path, records: list[SegmentRecord]) -> None:
     """Write ``OUTDIR/.fa2en-review/segments.jsonl`` and ``index.html`` for ``records``.
 
     Each through a temporary file and a rename: a run stopped while it writes loses nothing.
     """
     folder = outdir / REVIEW_DIR
-    lines = "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records)
-    atomic_write(folder / "segments.jsonl", lines.encode("utf-8"))
+    journal = _jsonl(records)
+    atomic_write(folder / "segments.jsonl", journal)
     atomic_write(folder / "index.html", render_html(records).encode("utf-8"))
+    atomic_write(folder / BUILT_MARKER, str(len(journal)).encode())
 
 
 def append_review(outdir: Path, records: Sequence[SegmentRecord]) -> None:
@@ -176,11 +186,26 @@ def append_review(outdir: Path, records: Sequence[SegmentRecord]) -> None:
         return
     folder = outdir / REVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    lines = "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records)
-    with (folder / "segments.jsonl").open("a+b") as out:
-        if out.tell() and (out.seek(out.tell() - 1), out.read(1))[1] != b"\n":
-            lines = "\n" + lines  # after a write cut short by a kill: start a new line
-        out.write(lines.encode("utf-8"))
+    with (folder / "segments.jsonl").open("a+b") as journal:
+        size = journal.tell()
+        cut = False
+        if size:  # a write cut short by a kill left no line end: start on a new line
+            journal.seek(size - 1)
+            cut = journal.read(1) != b"\n"
+        journal.write((b"\n" if cut else b"") + _jsonl(records))
+
+
+def review_is_stale(outdir: Path) -> bool:
+    """Whether ``segments.jsonl`` has records the page does not show yet (it grew since)."""
+    folder = outdir / REVIEW_DIR
+    journal = folder / "segments.jsonl"
+    if not journal.is_file():
+        return False
+    try:
+        built = int((folder / BUILT_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return journal.stat().st_size != built
 
 
 def read_review(outdir: Path) -> list[SegmentRecord]:
@@ -208,12 +233,3 @@ def read_review(outdir: Path) -> list[SegmentRecord]:
 def rebuild_review(outdir: Path) -> None:
     """Compact ``segments.jsonl`` to each file's latest records and write ``index.html`` from it."""
     write_review(outdir, read_review(outdir))
-
-
-def review_is_stale(outdir: Path) -> bool:
-    """Whether ``segments.jsonl`` has records ``index.html`` does not show (a killed run's)."""
-    folder = outdir / REVIEW_DIR
-    journal, page = folder / "segments.jsonl", folder / "index.html"
-    if not journal.is_file():
-        return False
-    return not page.is_file() or page.stat().st_mtime_ns < journal.stat().st_mtime_ns
