@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import Articles, build_articles
 
 DATA = Path(os.environ.get("FA2EN_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
@@ -48,6 +49,14 @@ def article_pairs(memorized_pairs: list[tuple[str, str]]) -> list[tuple[str, str
     ]
     assert len(chosen) >= 14
     return chosen
+
+
+@pytest.fixture
+def articles(tmp_path: Path, article_pairs: list[tuple[str, str]]) -> Articles:
+    """``tmp_path/articles`` (see ``helpers.build_articles``), to be translated into ``tmp_path/english``."""
+
+    src = tmp_path / "articles"
+    return Articles(src, tmp_path / "english", build_articles(src, article_pairs))
 
 
 @pytest.fixture(scope="session")

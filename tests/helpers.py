@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
+
+
+class Articles(NamedTuple):
+    """A folder of articles made of memorised sentences, where their English goes, what it reads."""
+
+    src: Path
+    out: Path
+    expected: dict[str, str]
 
 
 def build_articles(root: Path, pairs: list[tuple[str, str]]) -> dict[str, str]:

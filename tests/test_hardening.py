@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import build_articles
+from helpers import Articles
 from helpers import translate_args as _args
 
 from fa2en.cli import main
@@ -138,13 +138,12 @@ def test_binary_standard_input_is_a_clear_error(tmp_path: Path, memorizer: Path)
 
 
 def test_over_long_line_is_reported_and_every_other_file_written(
-    tmp_path: Path,
     memorizer: Path,
     article_pairs: list[tuple[str, str]],
+    articles: Articles,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    src, out = tmp_path / "articles", tmp_path / "english"
-    expected = build_articles(src, article_pairs)
+    src, out, expected = articles
     # 400+ tokens with no space and no clause break: longer than the model's 256 positions
     (src / "long.txt").write_text("ب" * 1200 + "\n", encoding="utf-8")
     # 400+ tokens of words without punctuation: split into word windows and translated
@@ -166,13 +165,11 @@ def test_over_long_line_is_reported_and_every_other_file_written(
 
 
 def test_hand_edits_and_foreign_files_are_kept(
-    tmp_path: Path,
     memorizer: Path,
-    article_pairs: list[tuple[str, str]],
+    articles: Articles,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    src, out = tmp_path / "articles", tmp_path / "english"
-    build_articles(src, article_pairs)
+    src, out, _ = articles
     out.mkdir()
     (out / "table.tsv").write_text("mine\n", encoding="utf-8")  # not fa2en's
     assert main(_args(src, out, memorizer)) == 0
@@ -209,12 +206,12 @@ def test_outputs_of_another_engine_or_checkpoint_are_redone(
     tmp_path: Path,
     memorizer: Path,
     article_pairs: list[tuple[str, str]],
+    articles: Articles,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     model = tmp_path / "model"
     shutil.copytree(memorizer, model)
-    src, out = tmp_path / "articles", tmp_path / "english"
-    build_articles(src, article_pairs)
+    src, out, _ = articles
     assert main(_args(src, out, model)) == 0
     entries = [json.loads(x) for x in (out / ".fa2en-manifest.jsonl").read_text().splitlines()]
     made = json.loads(entries[0]["provenance"])

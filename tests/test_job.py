@@ -11,17 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import EchoEngine, build_articles
+from helpers import Articles, EchoEngine, build_articles
 from helpers import translate_args as _args
 
 from fa2en.cli import main
 
 
 def test_folder_keeps_structure_and_translates_every_sentence(
-    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]]
+    memorizer: Path, articles: Articles
 ) -> None:
-    src, out = tmp_path / "articles", tmp_path / "english"
-    expected = build_articles(src, article_pairs)
+    src, out, expected = articles
     assert main(_args(src, out, memorizer)) == 0
     for rel, text in expected.items():
         assert (out / rel).read_text(encoding="utf-8") == text, rel
@@ -29,13 +28,12 @@ def test_folder_keeps_structure_and_translates_every_sentence(
 
 
 def test_rerun_skips_and_changes_are_redone(
-    tmp_path: Path,
     memorizer: Path,
     article_pairs: list[tuple[str, str]],
+    articles: Articles,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    src, out = tmp_path / "articles", tmp_path / "english"
-    build_articles(src, article_pairs)
+    src, out, _ = articles
     assert main(_args(src, out, memorizer)) == 0
     stamp = (out / "news1.txt").stat().st_mtime_ns
     capsys.readouterr()
@@ -55,10 +53,9 @@ def test_rerun_skips_and_changes_are_redone(
 
 
 def test_include_exclude_and_several_inputs(
-    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]]
+    tmp_path: Path, memorizer: Path, article_pairs: list[tuple[str, str]], articles: Articles
 ) -> None:
-    src, out = tmp_path / "articles", tmp_path / "english"
-    build_articles(src, article_pairs)
+    src, out, _ = articles
     assert (
         main(
             _args(
